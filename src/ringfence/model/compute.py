@@ -1,0 +1,94 @@
+"""EC2 compute: instances, launch templates, EBS volumes and snapshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ringfence.model.base import Resource, resource_kind
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataOptions:
+    http_tokens: str | None = None  # "required" | "optional"
+    http_endpoint: str | None = None  # "enabled" | "disabled"
+    http_put_response_hop_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockDevice:
+    device_name: str
+    encrypted: bool | None = None
+    kms_key_id: str | None = None
+    volume_id: str | None = None
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class Instance(Resource):
+    KIND = "ec2.instance"
+    RESOURCE_TYPE = "AWS::EC2::Instance"
+
+    state: str = "running"
+    instance_type: str | None = None
+    image_id: str | None = None
+    vpc_id: str | None = None
+    subnet_id: str | None = None
+    key_name: str | None = None
+    iam_instance_profile_arn: str | None = None
+    metadata_options: MetadataOptions | None = None
+    security_group_ids: tuple[str, ...] = ()
+    network_interface_ids: tuple[str, ...] = ()
+    private_ip: str | None = None
+    public_ip: str | None = None
+    launch_template_id: str | None = None
+    block_devices: tuple[BlockDevice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchTemplateVersion:
+    version_number: int
+    is_default: bool = False
+    is_latest: bool = False
+    metadata_options: MetadataOptions | None = None
+    iam_instance_profile: str | None = None
+    instance_type: str | None = None
+    security_group_ids: tuple[str, ...] = ()
+    block_devices: tuple[BlockDevice, ...] = ()
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class LaunchTemplate(Resource):
+    KIND = "ec2.launch_template"
+    RESOURCE_TYPE = "AWS::EC2::LaunchTemplate"
+
+    template_name: str = ""
+    # Only the versions that launch anything: the default and the latest.
+    versions: tuple[LaunchTemplateVersion, ...] = ()
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class Volume(Resource):
+    KIND = "ec2.volume"
+    RESOURCE_TYPE = "AWS::EC2::Volume"
+
+    encrypted: bool | None = None
+    kms_key_id: str | None = None
+    state: str | None = None
+    size_gib: int | None = None
+    availability_zone: str | None = None
+    attached_instance_ids: tuple[str, ...] = ()
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class Snapshot(Resource):
+    KIND = "ec2.snapshot"
+    RESOURCE_TYPE = "AWS::EC2::Snapshot"
+
+    encrypted: bool | None = None
+    kms_key_id: str | None = None
+    volume_id: str | None = None
+    public: bool | None = None  # createVolumePermission has group "all"
+    shared_with_accounts: tuple[str, ...] = ()
