@@ -69,7 +69,7 @@ def scan(
         regional = sum(1 for c in collectors if c.scope == "regional")
         on_plan(regional * len(plan.scan) + (len(collectors) - regional))
     collected = collect([target], collectors, max_workers=opts.aws.max_workers, on_done=on_progress)
-    inventory = Inventory(collected.resources)
+    inventory = Inventory(collected.resources, incomplete=collected.incomplete)
     gaps.extend(collected.gaps)
     findings = evaluate(
         inventory,

@@ -8,9 +8,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ringfence.checks.context import Outcome, not_applicable, unknown
 from ringfence.model import (
     Account,
+    Bucket,
+    DbCluster,
+    DbInstance,
     DhcpOptions,
+    EncryptionRule,
+    InternetGateway,
     Inventory,
     KmsKey,
     NetworkAcl,
@@ -27,7 +33,7 @@ def regions_in_use(inventory: Inventory) -> set[tuple[str, str]]:
     """(account, region) pairs holding any resource besides the defaults AWS creates.
 
     The defaults (controls.yaml's header): the default VPC with its subnets, main route table,
-    default NACL, default security group and DHCP options; AWS-owned snapshots never reach the
+    default NACL, default security group, internet gateway and DHCP options; AWS-owned snapshots never reach the
     inventory. A VPC the user made brings its own main table, NACL and group: it is use.
     """
     default_vpcs = {(v.account, v.region, v.native_id) for v in inventory.of(Vpc) if v.is_default}
@@ -47,6 +53,12 @@ def regions_in_use(inventory: Inventory) -> set[tuple[str, str]]:
             continue
         if in_default_vpc and isinstance(r, SecurityGroup) and r.is_default:
             continue
+        if (
+            isinstance(r, InternetGateway)
+            and r.vpc_ids
+            and all((r.account, r.region, v) in default_vpcs for v in r.vpc_ids)
+        ):
+            continue  # the default VPC's own gateway
         if isinstance(r, KmsKey) and r.key_manager == "AWS":
             continue  # created by AWS on first use of a service; the using resource counts instead
         used.add((r.account, r.region))
@@ -187,3 +199,41 @@ def open_statements(text: str | None) -> Iterator[Statement]:
         anyone = statement.effect == "Allow" and principal_is_anyone(statement.principal)
         if anyone and not has_restricting_condition(statement):
             yield statement
+
+
+# --- data stores ------------------------------------------------------------------------------
+
+KMS_SSE_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+NON_RDS_ENGINES = {"neptune": "Neptune", "docdb": "DocumentDB"}
+
+
+def bucket_kms_rule(bucket: Bucket) -> EncryptionRule | None:
+    """The bucket's default-encryption rule that uses KMS (SSE-KMS or DSSE-KMS), if any."""
+    return next((r for r in bucket.encryption_rules if r.sse_algorithm in KMS_SSE_ALGORITHMS), None)
+
+
+def non_rds_reason(engine: str | None) -> str | None:
+    """Why a DB instance or cluster listed by the RDS APIs is not an RDS database (Neptune and
+    DocumentDB share those APIs); None for RDS and Aurora engines."""
+    label = NON_RDS_ENGINES.get((engine or "").lower())
+    if label is None:
+        return None
+    return f"{label} (engine {engine}) is listed by the RDS APIs but is not an RDS database"
+
+
+def cluster_member_outcome(inventory: Inventory, instance: DbInstance) -> Outcome | None:
+    """A DB cluster member's storage (and its encryption) is the cluster's: NOT_APPLICABLE naming the
+    cluster, which is judged instead, or UNKNOWN when the cluster is not in the inventory. None for an
+    instance that is not a cluster member."""
+    if not instance.cluster_id:
+        return None
+    cluster = inventory.get(DbCluster, instance.account, instance.region, instance.cluster_id)
+    if cluster is None:
+        return unknown(
+            instance,
+            f"member of DB cluster {instance.cluster_id}, which holds its storage but is not in the "
+            "inventory (see coverage gaps)",
+        )
+    return not_applicable(
+        instance, f"member of DB cluster {cluster.native_id}: storage is the cluster's, judged on the cluster"
+    )

@@ -9,9 +9,16 @@ from ringfence.model.base import Resource, resource_kind
 
 @dataclass(frozen=True, slots=True)
 class MetadataOptions:
+    """Instance metadata service options. On an instance they are the effective values; in a launch
+    template or as account defaults a None field is not set there (it falls to the next level)."""
+
     http_tokens: str | None = None  # "required" | "optional"
     http_endpoint: str | None = None  # "enabled" | "disabled"
     http_put_response_hop_limit: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return None not in (self.http_tokens, self.http_endpoint, self.http_put_response_hop_limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +47,8 @@ class Instance(Resource):
     network_interface_ids: tuple[str, ...] = ()
     private_ip: str | None = None
     public_ip: str | None = None
-    launch_template_id: str | None = None
-    block_devices: tuple[BlockDevice, ...] = ()
+    launch_template_id: str | None = None  # from the aws:ec2launchtemplate:id tag EC2 sets
+    block_devices: tuple[BlockDevice, ...] = ()  # live: volume ids only (encryption is on the Volume)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +56,10 @@ class LaunchTemplateVersion:
     version_number: int
     is_default: bool = False
     is_latest: bool = False
-    metadata_options: MetadataOptions | None = None
-    iam_instance_profile: str | None = None
+    metadata_options: MetadataOptions | None = None  # None: the version sets no MetadataOptions at all
+    iam_instance_profile: str | None = None  # ARN or name
+    image_id: str | None = None
+    key_name: str | None = None
     instance_type: str | None = None
     security_group_ids: tuple[str, ...] = ()
     block_devices: tuple[BlockDevice, ...] = ()
@@ -63,8 +72,14 @@ class LaunchTemplate(Resource):
     RESOURCE_TYPE = "AWS::EC2::LaunchTemplate"
 
     template_name: str = ""
+    default_version_number: int | None = None
+    latest_version_number: int | None = None
     # Only the versions that launch anything: the default and the latest.
     versions: tuple[LaunchTemplateVersion, ...] = ()
+    # The region's account-level IMDS defaults (GetInstanceMetadataDefaults), which fill what a
+    # version leaves unset; read only when some version leaves something unset. A None field is
+    # "no preference". None with nothing in `unresolved`: not read.
+    account_metadata_defaults: MetadataOptions | None = None
 
 
 @resource_kind

@@ -1,4 +1,5 @@
-"""RDS and Aurora."""
+"""RDS and Aurora (DescribeDBInstances/DescribeDBClusters also list Neptune and DocumentDB, engine
+"neptune" / "docdb": they are kept, and checks decide what applies to them)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class DbInstance(Resource):
     vpc_id: str | None = None
     subnet_ids: tuple[str, ...] = ()  # of its DB subnet group
     security_group_ids: tuple[str, ...] = ()
-    cluster_id: str | None = None
+    cluster_id: str | None = None  # Aurora / Multi-AZ DB cluster member: storage belongs to the cluster
     parameter_groups: tuple[str, ...] = ()
     ca_certificate_identifier: str | None = None
 
@@ -44,4 +45,8 @@ class DbCluster(Resource):
     availability_zones: tuple[str, ...] = ()
     member_instance_ids: tuple[str, ...] = ()
     parameter_group: str | None = None
-    subnet_ids: tuple[str, ...] = ()
+    subnet_ids: tuple[str, ...] = ()  # of its DB subnet group
+    vpc_id: str | None = None
+    security_group_ids: tuple[str, ...] = ()
+    publicly_accessible: bool | None = None  # Multi-AZ DB clusters only; Aurora sets it per instance
+    engine_mode: str | None = None  # provisioned | serverless | ...

@@ -19,7 +19,11 @@ class Inventory:
     with region "" as a fallback.
     """
 
-    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+    def __init__(
+        self, resources: Iterable[Resource] = (), incomplete: Iterable[tuple[str, str, str]] = ()
+    ) -> None:
+        # (account, region, KIND) whose listing failed: absence there proves nothing.
+        self.incomplete: frozenset[tuple[str, str, str]] = frozenset(incomplete)
         self._by_arn: dict[str, Resource] = {}
         self._by_kind: dict[type[Resource], list[Resource]] = defaultdict(list)
         self._by_native: dict[tuple[type[Resource], str, str, str], Resource] = {}
@@ -68,6 +72,14 @@ class Inventory:
 
     def in_scope(self, cls: type[R], account: str, region: str) -> list[R]:
         return [r for r in self.of(cls) if r.account == account and r.region == region]
+
+    def listing_complete(self, cls: type[Resource], account: str, region: str) -> bool:
+        """False when the listing of `cls` failed in (account, region): "none found" is then unknown."""
+        return (account, region, cls.KIND) not in self.incomplete and (
+            account,
+            "",
+            cls.KIND,
+        ) not in self.incomplete
 
     def account_regions(self) -> set[tuple[str, str]]:
         return {(r.account, r.region) for r in self if r.region}

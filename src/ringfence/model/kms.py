@@ -19,7 +19,10 @@ class KmsKey(Resource):
     key_state: str | None = None  # Enabled, Disabled, PendingDeletion, ...
     origin: str | None = None  # AWS_KMS | EXTERNAL | AWS_CLOUDHSM | EXTERNAL_KEY_STORE
     custom_key_store_id: str | None = None
+    # Read only where automatic rotation exists (Enabled/Disabled symmetric CUSTOMER keys with
+    # AWS_KMS key material); None elsewhere, without a gap.
     rotation_enabled: bool | None = None
+    rotation_period_days: int | None = None
     aliases: tuple[str, ...] = ()  # alias names, e.g. "alias/aws/s3"
     policy: str | None = None  # JSON text of the default key policy
     multi_region: bool | None = None

@@ -26,14 +26,18 @@ class AclGrant:
 @resource_kind
 @dataclass(frozen=True, kw_only=True)
 class Bucket(Resource):
+    """A general purpose bucket; `region` is the bucket's own region (GetBucketLocation), `arn` is
+    arn:PARTITION:s3:::NAME and `native_id` the name."""
+
     KIND = "s3.bucket"
     RESOURCE_TYPE = "AWS::S3::Bucket"
 
+    # (): no default encryption configuration (AWS has applied SSE-S3 to every bucket since 2023).
     encryption_rules: tuple[EncryptionRule, ...] = ()
     # None: the bucket has no public access block configuration at all (all four off).
     public_access_block: PublicAccessBlock | None = None
     acl_grants: tuple[AclGrant, ...] = ()
-    policy: str | None = None  # JSON text
+    policy: str | None = None  # JSON text; None: no bucket policy
     website_enabled: bool | None = None
 
 

@@ -28,7 +28,7 @@ class RegionPlan:
 
 def whoami(factory: ClientFactory, home_region: str) -> Identity:
     try:
-        ident = factory.client("sts", home_region).get_caller_identity()
+        ident = factory.probe_client("sts", home_region).get_caller_identity()
     except (NoCredentialsError, PartialCredentialsError) as exc:
         raise ScanAborted(
             "no AWS credentials found: set a profile (--profile), environment variables or SSO login"

@@ -31,6 +31,7 @@ class Target:
 class Collected:
     resources: list[Resource] = field(default_factory=list)
     gaps: list[CoverageGap] = field(default_factory=list)
+    incomplete: set[tuple[str, str, str]] = field(default_factory=set)  # (account, region, KIND)
 
 
 ProgressHook = Callable[[str, str, str], None]  # (account, region, collector name) when one finishes
@@ -60,13 +61,16 @@ def collect(
     result = Collected()
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="collect")
     try:
-        futures: dict[Future[list[Resource]], tuple[Collector, CollectContext]] = {
+        futures: dict[Future[tuple[list[Resource], bool]], tuple[Collector, CollectContext]] = {
             pool.submit(_run_one, col, ctx): (col, ctx) for col, ctx in jobs
         }
         for future in as_completed(futures):
             col, ctx = futures[future]
-            result.resources.extend(future.result())
+            resources, complete = future.result()
+            result.resources.extend(resources)
             result.gaps.extend(ctx.gaps)
+            if not complete:
+                result.incomplete.update((ctx.account, ctx.region, kind.KIND) for kind in col.produces)
             if on_done:
                 on_done(ctx.account, ctx.region, col.name)
     finally:
@@ -75,13 +79,14 @@ def collect(
     return result
 
 
-def _run_one(col: Collector, ctx: CollectContext) -> list[Resource]:
+def _run_one(col: Collector, ctx: CollectContext) -> tuple[list[Resource], bool]:
+    """The collector's resources, and whether its listing ran to the end."""
     out: list[Resource] = []
     try:
         for resource in col.run(ctx):
             out.append(resource)
     except CollectionStopped:
-        pass  # the gap is already recorded
+        return out, False  # the gap is already recorded
     except Exception as exc:
         log.warning("collector %s failed in %s/%s: %s", col.name, ctx.account, ctx.region, exc, exc_info=True)
         ctx.gaps.append(
@@ -94,4 +99,5 @@ def _run_one(col: Collector, ctx: CollectContext) -> list[Resource]:
                 message=f"collector failed: {exc}"[:300],
             )
         )
-    return out
+        return out, False
+    return out, True

@@ -69,11 +69,24 @@ class ClientFactory:
                 self._clients[key] = found
             return found
 
-    def _make(self, service: str, region: str) -> Any:
+    def probe_client(self, service: str, region: str) -> Any:
+        """A client that gives up fast: for the first call, which tells whether anything is reachable."""
+        return self._make(
+            service, region, max_attempts=2, connect_timeout=min(3.0, self.options.connect_timeout)
+        )
+
+    def _make(
+        self,
+        service: str,
+        region: str,
+        *,
+        max_attempts: int | None = None,
+        connect_timeout: float | None = None,
+    ) -> Any:
         opts = self.options
         config_kwargs: dict[str, Any] = {
-            "retries": {"mode": "adaptive", "max_attempts": opts.max_attempts},
-            "connect_timeout": opts.connect_timeout,
+            "retries": {"mode": "adaptive", "max_attempts": max_attempts or opts.max_attempts},
+            "connect_timeout": connect_timeout or opts.connect_timeout,
             "read_timeout": opts.read_timeout,
             "max_pool_connections": max(10, opts.max_workers),
             "user_agent_extra": "ringfence",
