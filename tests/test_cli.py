@@ -153,3 +153,39 @@ def test_controls_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> Non
     assert rows["TLS-08"]["implemented"] == []  # a probe control, not built yet
     assert main(["controls"]) == 0
     assert "ENC-01" in capsys.readouterr().out
+
+
+def test_config_suppression_mutes_the_gate_and_stays_visible(
+    aws: Aws, env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    volume = aws.client("ec2").create_volume(Size=1, AvailabilityZone=f"{REGION}a", Encrypted=False)[
+        "VolumeId"
+    ]
+    (env / "ringfence.toml").write_text(
+        "[[suppressions]]\n"
+        'control = "ENC-02"\n'
+        f'resource = "*:volume/{volume}"\n'
+        'reason = "scratch volume, deleted at sprint end"\n'
+        'owner = "data-team"\n'
+        "expires = 2099-01-01\n"
+    )
+    code = main(_scan_args(aws, env, "--controls", "ENC-02", "--format", "json", "--no-store"))
+    finding = json.loads(capsys.readouterr().out)["findings"][0]
+    assert code == 0
+    assert finding["status"] == "SUPPRESSED"
+    assert "scratch volume" in finding["message"]
+
+
+def test_bad_config_is_a_usage_error(aws: Aws, env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (env / "bad.toml").write_text("[params.NET-01]\nadmin_ports = 'all'\n")
+    assert main(_scan_args(aws, env, "--config", str(env / "bad.toml"))) == 2
+    assert "'params.NET-01.admin_ports' must be a list" in capsys.readouterr().err
+
+
+def test_min_severity_drops_lower_findings(aws: Aws, env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.client("ec2").create_volume(Size=1, AvailabilityZone=f"{REGION}a", Encrypted=False)
+    code = main(
+        _scan_args(aws, env, "--controls", "ENC-02", "--min-severity", "critical", "--format", "json")
+    )
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ringfence import __version__
+from ringfence.config import DEFAULT_CONFIG_NAME, ConfigError, Settings, load_settings
 from ringfence.model.findings import Severity
 from ringfence.model.scan import ScanResult
 
@@ -76,6 +77,17 @@ def _add_selection_options(p: argparse.ArgumentParser) -> None:
         "--controls", type=_csv_list, metavar="IDS", help="only these controls (comma-separated ids)"
     )
     p.add_argument("--skip-controls", type=_csv_list, default=[], metavar="IDS", help="skip these controls")
+    p.add_argument(
+        "--min-severity",
+        type=_severity,
+        metavar="SEVERITY",
+        help="report only findings at or above this severity",
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"configuration file (default: ./{DEFAULT_CONFIG_NAME} when it exists): parameters, tiers, suppressions",
+    )
 
 
 def _add_store_options(p: argparse.ArgumentParser) -> None:
@@ -214,6 +226,13 @@ def _check_writable(path: Path) -> None:
         raise UsageError(f"cannot write {path}: the directory {parent} is not writable")
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return load_settings(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _open_store(url: str | None) -> Any:
     from ringfence.store import ScanStore, StoreError
 
@@ -265,12 +284,18 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     fmt, output = _output_plan(args, demo=False)
     if args.max_workers < 1:
         raise UsageError("--max-workers must be at least 1")
+    settings = _settings(args)
     store = None if args.no_store else _open_store(args.db)
     options = ScanOptions(
         aws=AwsOptions(profile=args.profile, endpoint_url=args.endpoint_url, max_workers=args.max_workers),
         regions=args.regions,
         controls=args.controls,
         skip_controls=args.skip_controls,
+        params=settings.params,
+        tiers=settings.tiers,
+        environments=settings.environments,
+        suppressions=settings.suppressions,
+        min_severity=args.min_severity,
     )
     try:
         result = _with_progress(lambda hooks: scan(options, **hooks))
@@ -297,11 +322,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from ringfence.demo.run import run_demo
 
     fmt, output = _output_plan(args, demo=True)
+    settings = _settings(args)
     store = None if args.no_store else _open_store(args.db)
     _say("starting a local AWS emulator on 127.0.0.1 and building the demo estate ...")
     try:
         result = _with_progress(
-            lambda hooks: run_demo(controls=args.controls, skip_controls=args.skip_controls, **hooks)
+            lambda hooks: run_demo(
+                settings=settings,
+                controls=args.controls,
+                skip_controls=args.skip_controls,
+                min_severity=args.min_severity,
+                **hooks,
+            )
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ringfence.checks.engine import evaluate, select_checks
+from ringfence.checks.suppressions import Suppression, apply_suppressions
 from ringfence.checks.tiers import EnvironmentConvention, TierConvention
-from ringfence.model.findings import CoverageGap
+from ringfence.model.findings import CoverageGap, Finding, Severity
 from ringfence.model.inventory import Inventory
 from ringfence.model.scan import ScanInfo, ScanResult
 from ringfence.sources.aws.discovery import home_region_for, plan_regions, whoami
@@ -28,7 +29,19 @@ class ScanOptions:
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     tiers: TierConvention = field(default_factory=TierConvention)
     environments: EnvironmentConvention = field(default_factory=EnvironmentConvention)
+    suppressions: Sequence[Suppression] = ()
+    min_severity: Severity | None = None
     source: str = "live"
+
+
+def finalize_findings(
+    findings: Iterable[Finding], *, suppressions: Sequence[Suppression], min_severity: Severity | None
+) -> list[Finding]:
+    """Apply suppressions, then drop findings below the wanted severity."""
+    kept = apply_suppressions(findings, suppressions)
+    if min_severity is not None:
+        kept = [f for f in kept if f.severity >= min_severity]
+    return kept
 
 
 def now_iso() -> str:
@@ -71,13 +84,17 @@ def scan(
     collected = collect([target], collectors, max_workers=opts.aws.max_workers, on_done=on_progress)
     inventory = Inventory(collected.resources, incomplete=collected.incomplete)
     gaps.extend(collected.gaps)
-    findings = evaluate(
-        inventory,
-        checks,
-        mode="live",
-        params=opts.params,
-        tiers=opts.tiers,
-        environments=opts.environments,
+    findings = finalize_findings(
+        evaluate(
+            inventory,
+            checks,
+            mode="live",
+            params=opts.params,
+            tiers=opts.tiers,
+            environments=opts.environments,
+        ),
+        suppressions=opts.suppressions,
+        min_severity=opts.min_severity,
     )
     info = ScanInfo(
         id=uuid.uuid4().hex,
