@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from ringfence.model import Finding, ScanResult, Severity, Status
+from ringfence.model import Finding, ScanResult, Severity, SourceLocation, Status
 from ringfence.store import ScanStore, StoreError
 from ringfence.store import rows as store_rows
 from ringfence.store.schema import coverage_gaps, findings, resources, scans
@@ -245,7 +245,7 @@ def test_a_failed_save_stores_nothing(store_url: str, open_store: OpenStore, mak
         account="a",
         region="r",
         message="m",
-        location=object(),  # type: ignore[arg-type]  # not JSON: the database layer refuses it
+        location=SourceLocation(file="t.yaml", line=object()),  # type: ignore[arg-type]  # not JSON: refused
     )
     bad = ScanResult(info=good.info, findings=(*good.findings, bad_finding), inventory=good.inventory)
 

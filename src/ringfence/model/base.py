@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -48,6 +48,9 @@ class Resource:
     tags: Mapping[str, str] = field(default_factory=dict)
     location: SourceLocation | None = None
     unresolved: Mapping[str, str] = field(default_factory=dict)
+    # IaC only: the type as declared (a CloudFormation or Terraform type, e.g. aws_s3_bucket), which
+    # findings report instead of RESOURCE_TYPE; None for live resources.
+    source_type: str | None = None
 
     @property
     def name(self) -> str | None:
@@ -90,22 +93,74 @@ def kinds() -> Mapping[str, type[Resource]]:
 
 
 # --- JSON codec -------------------------------------------------------------------------------
+# Encoders and decoders are compiled once per class from its type hints: a stored scan can hold
+# 100,000 resources, so the per-value work is a dict lookup and a call, not reflection.
+
+_PRIMITIVES = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELDS[cls] = names
+    return names
 
 
 def to_jsonable(value: Any) -> Any:
     """Plain JSON data for a resource (with its kind) or any value inside one."""
-    if isinstance(value, Resource):
-        out = {"kind": value.KIND}
-        out.update({f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)})
-        return out
+    tp = type(value)
+    if tp in _PRIMITIVES:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return _encoder(tp)(value)
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, tuple | list | frozenset | set):
-        items = [to_jsonable(v) for v in value]
-        return sorted(items, key=repr) if isinstance(value, frozenset | set) else items
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted((to_jsonable(v) for v in value), key=repr)
     return value
+
+
+Encoder = Callable[[Any], Any]
+_ENCODERS: dict[type, Encoder] = {}
+
+
+def _encoder(cls: type) -> Encoder:
+    found = _ENCODERS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        plan = [(name, _value_encoder(hints[name])) for name in _field_names(cls)]
+        kind = cls.KIND if issubclass(cls, Resource) else None
+
+        def encode(value: Any) -> dict[str, Any]:
+            out: dict[str, Any] = {"kind": kind} if kind is not None else {}
+            for name, enc in plan:
+                out[name] = enc(getattr(value, name))
+            return out
+
+        found = encode
+        _ENCODERS[cls] = found
+    return found
+
+
+def _value_encoder(tp: Any) -> Encoder:
+    """A fast encoder for values declared as `tp`; anything unusual goes through to_jsonable."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if tp in _PRIMITIVES:
+        return _identity
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in args if a is not type(None)]
+        if all(a in _PRIMITIVES for a in options):
+            return _identity
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in _PRIMITIVES:
+        return list
+    if origin is not None and _is_mapping(origin) and len(args) == 2 and args[1] in _PRIMITIVES:
+        return lambda v: {str(k): x for k, x in v.items()}
+    return to_jsonable
 
 
 def resource_from_jsonable(data: Mapping[str, Any]) -> Resource:
@@ -113,43 +168,74 @@ def resource_from_jsonable(data: Mapping[str, Any]) -> Resource:
     cls = _KINDS.get(str(kind))
     if cls is None:
         raise ValueError(f"unknown resource kind {kind!r}")
-    return typing.cast(Resource, _decode(cls, {k: v for k, v in data.items() if k != "kind"}))
+    return typing.cast(Resource, _decoder(cls)(data))
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+Decoder = Callable[[Any], Any]
+_DECODERS: dict[Any, Decoder] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+def _identity(value: Any) -> Any:
+    return value
 
 
-def _decode(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _decoder(tp: Any) -> Decoder:
+    found = _DECODERS.get(tp)
+    if found is None:
+        found = _compile(tp)
+        _DECODERS[tp] = found
+    return found
+
+
+def _compile(tp: Any) -> Decoder:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
+    if tp in _PRIMITIVES or tp is Any:
+        return _identity
     if origin in (types.UnionType, typing.Union):
-        non_none = [a for a in args if a is not type(None)]
-        for candidate in non_none:
-            if _accepts(candidate, value):
-                return _decode(candidate, value)
-        return value
+        options = [a for a in args if a is not type(None)]
+        if len(options) == 1:
+            inner = _decoder(options[0])
+            if inner is _identity:
+                return _identity
+            return lambda v: None if v is None else inner(v)
+        return lambda v: None if v is None else _decode_union(options, v)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {
-            f.name: _decode(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value
-        }
-        return tp(**kwargs)
+        return _compile_dataclass(tp)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v) for v in value)
-        return tuple(_decode(a, v) for a, v in zip(args, value, strict=False))
+            item = _decoder(args[0])
+            if item is _identity:
+                return lambda v: tuple(v)
+            return lambda v: tuple(item(x) for x in v)
+        items = [_decoder(a) for a in args]
+        return lambda v: tuple(d(x) for d, x in zip(items, v, strict=False))
     if origin is frozenset:
-        return frozenset(_decode(args[0], v) for v in value)
-    if origin in (Mapping, dict) or (origin is not None and _is_mapping(origin)):
-        return {k: _decode(args[1], v) for k, v in value.items()}
+        item = _decoder(args[0])
+        return lambda v: frozenset(item(x) for x in v)
+    if origin is not None and _is_mapping(origin):
+        value_decoder = _decoder(args[1]) if len(args) == 2 else _identity
+        if value_decoder is _identity:
+            return lambda v: dict(v)
+        return lambda v: {k: value_decoder(x) for k, x in v.items()}
+    return _identity
+
+
+def _compile_dataclass(cls: type) -> Decoder:
+    hints = typing.get_type_hints(cls)
+    plan = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls) if f.init]
+
+    def decode(value: Mapping[str, Any]) -> Any:
+        kwargs = {name: dec(value[name]) for name, dec in plan if name in value}
+        return cls(**kwargs)
+
+    return decode
+
+
+def _decode_union(options: list[Any], value: Any) -> Any:
+    for candidate in options:
+        if _accepts(candidate, value):
+            return _decoder(candidate)(value)
     return value
 
 
@@ -166,7 +252,7 @@ def _accepts(tp: Any, value: Any) -> bool:
         return isinstance(value, Mapping)
     if origin in (tuple, frozenset, list):
         return isinstance(value, list | tuple)
-    if origin in (Mapping, dict) or _is_mapping(origin):
+    if _is_mapping(origin):
         return isinstance(value, Mapping)
     if origin is typing.Any:
         return True
