@@ -29,7 +29,7 @@ class Control:
 @functools.cache
 def load_catalogue() -> dict[str, Control]:
     text = resources.files("ringfence.data").joinpath("controls.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (safe loaders; libyaml is 10x faster)
     controls: dict[str, Control] = {}
     for family, entries in raw.items():
         for entry in entries:

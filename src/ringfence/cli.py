@@ -99,6 +99,66 @@ def _add_store_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_org_options(p: argparse.ArgumentParser) -> None:
+    org = p.add_argument_group("organisation (--org)")
+    org.add_argument(
+        "--org",
+        action="store_true",
+        help="scan every ACTIVE account of the AWS organisation (run with the management account's "
+        "credentials): the named role is assumed in each member account",
+    )
+    org.add_argument(
+        "--role-name",
+        default=os.environ.get("RINGFENCE_ROLE_NAME", "RingfenceReadOnly"),
+        metavar="NAME",
+        help="the read-only role to assume in each member account (default RingfenceReadOnly; "
+        "env RINGFENCE_ROLE_NAME)",
+    )
+    org.add_argument(
+        "--external-id",
+        default=os.environ.get("RINGFENCE_EXTERNAL_ID"),
+        metavar="ID",
+        help="the external id the role's trust policy requires (env RINGFENCE_EXTERNAL_ID)",
+    )
+    org.add_argument("--accounts", type=_csv_list, metavar="IDS", help="only these account ids")
+    org.add_argument(
+        "--exclude-accounts", type=_csv_list, default=[], metavar="IDS", help="skip these account ids"
+    )
+    org.add_argument(
+        "--ou",
+        type=_csv_list,
+        default=[],
+        metavar="IDS",
+        help="only accounts under these organizational units or roots (ou-..., r-...), nested OUs included",
+    )
+    org.add_argument(
+        "--max-per-account",
+        type=int,
+        default=8,
+        metavar="N",
+        help="concurrent collectors in one account (API rate limits are per account; default 8)",
+    )
+    org.add_argument(
+        "--resume",
+        metavar="SCAN_ID",
+        help="continue an interrupted --org scan: only its unfinished accounts are scanned again",
+    )
+    p.add_argument(
+        "--skip-services",
+        type=_csv_list,
+        default=[],
+        metavar="NAMES",
+        help="do not collect these services or collectors (e.g. cloudformation,s3 or ec2.instances); "
+        "the report says what was skipped",
+    )
+    p.add_argument(
+        "--detect-drift",
+        action="store_true",
+        help="start CloudFormation drift detection on every stack (slow; the one non-read call besides "
+        "iam:GenerateCredentialReport)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ringfence",
@@ -125,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection_options(demo)
     _add_store_options(demo)
     demo.add_argument("--no-store", action="store_true", help="do not save the scan in the history")
+    demo.add_argument(
+        "--skip-services",
+        type=_csv_list,
+        default=[],
+        metavar="NAMES",
+        help="do not collect these services or collectors (the report says what was skipped)",
+    )
 
     scan = sub.add_parser(
         "scan",
@@ -144,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="an AWS-compatible endpoint (e.g. a local emulator); env RINGFENCE_ENDPOINT_URL",
     )
     scan.add_argument("--max-workers", type=int, default=16, help="concurrent API calls (default 16)")
+    _add_org_options(scan)
     _add_output_options(scan)
     _add_gate_options(scan)
     _add_selection_options(scan)
@@ -159,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, default=20, help="how many scans (default 20)")
     history.add_argument("--format", choices=("table", "json"), default="table")
     _add_store_options(history)
+
+    from ringfence.network.command import add_reach_parser
+    from ringfence.sources.iac.command import add_iac_parser
+
+    add_reach_parser(sub)
+    add_iac_parser(sub)
     return parser
 
 
@@ -174,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scan": _cmd_scan,
         "controls": _cmd_controls,
         "history": _cmd_history,
+        "reach": _cmd_reach,
+        "iac": _cmd_iac,
     }
     try:
         return handlers[args.command](args)
@@ -249,7 +325,7 @@ def _finish(args: argparse.Namespace, result: ScanResult, fmt: str, output: Path
 
     if store is not None:
         try:
-            store.save(result)
+            store.finish(result)
         except StoreError as exc:
             raise UsageError(str(exc)) from None
         finally:
@@ -277,17 +353,38 @@ def _finish(args: argparse.Namespace, result: ScanResult, fmt: str, output: Path
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from ringfence.scanner import ScanOptions, scan
+    from ringfence.scanner import ScanOptions
     from ringfence.sources.aws.errors import ScanAborted
     from ringfence.sources.aws.session import AwsOptions
 
     fmt, output = _output_plan(args, demo=False)
     if args.max_workers < 1:
         raise UsageError("--max-workers must be at least 1")
+    if args.max_per_account < 1:
+        raise UsageError("--max-per-account must be at least 1")
+    org_only = [
+        flag
+        for flag, given in (
+            ("--accounts", args.accounts),
+            ("--exclude-accounts", args.exclude_accounts),
+            ("--ou", args.ou),
+            ("--resume", args.resume),
+        )
+        if given
+    ]
+    if org_only and not args.org:
+        raise UsageError(f"{', '.join(org_only)} need --org")
+    if args.resume and args.no_store:
+        raise UsageError("--resume continues a stored scan: it cannot be used with --no-store")
     settings = _settings(args)
     store = None if args.no_store else _open_store(args.db)
     options = ScanOptions(
-        aws=AwsOptions(profile=args.profile, endpoint_url=args.endpoint_url, max_workers=args.max_workers),
+        aws=AwsOptions(
+            profile=args.profile,
+            endpoint_url=args.endpoint_url,
+            max_workers=args.max_workers,
+            max_per_account=args.max_per_account,
+        ),
         regions=args.regions,
         controls=args.controls,
         skip_controls=args.skip_controls,
@@ -296,9 +393,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         environments=settings.environments,
         suppressions=settings.suppressions,
         min_severity=args.min_severity,
+        org=_org_options(args),
+        skip_services=args.skip_services,
+        detect_drift=args.detect_drift,
     )
     try:
-        result = _with_progress(lambda hooks: scan(options, **hooks))
+        result = _run_live_scan(options, store, resume=args.resume)
+    except _ScanKept:
+        return EXIT_INTERRUPTED
     except ScanAborted as exc:
         if store is not None:
             store.close()
@@ -310,6 +412,80 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         raise
     return _finish(args, result, fmt, output, store)
+
+
+def _org_options(args: argparse.Namespace) -> Any:
+    if not args.org:
+        return None
+    from ringfence.scanner import OrgOptions
+    from ringfence.sources.aws.assume import RoleSpec
+
+    if not args.role_name.strip():
+        raise UsageError("--role-name must not be empty")
+    return OrgOptions(
+        role=RoleSpec(name=args.role_name.strip(), external_id=args.external_id or None),
+        accounts=args.accounts,
+        exclude_accounts=args.exclude_accounts,
+        ous=args.ou,
+    )
+
+
+def _run_live_scan(options: Any, store: Any, *, resume: str | None) -> ScanResult:
+    """Run a scan with its progress shown; an --org scan with a store keeps each finished account,
+    so that Ctrl-C or a crash loses nothing stored and --resume continues it."""
+    from ringfence.scanner import scan
+    from ringfence.sources.aws.progress import ScanProgress, show_progress
+    from ringfence.store import StoreError
+
+    progress = ScanProgress()
+    interactive = sys.stderr.isatty() and not os.environ.get("CI")
+    if not interactive and options.org is not None:
+        logging.getLogger("ringfence.progress").setLevel(logging.INFO)
+    progress.listeners.append(_note_printer(interactive))
+    checkpoint: Any = store if (store is not None and options.org is not None) else None
+    try:
+        state = store.resume_state(resume) if (resume and store is not None) else None
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    begun: list[str] = []
+
+    class _Checkpoint:
+        def begin_scan(self, scan_id: str, started: str, source: str) -> None:
+            begun.append(scan_id)
+            checkpoint.begin_scan(scan_id, started, source)
+
+        def account_done(self, scan_id: str, account: str, collected: Any) -> None:
+            checkpoint.account_done(scan_id, account, collected)
+
+    try:
+        with show_progress(progress, interactive=interactive):
+            return scan(
+                options, progress=progress, checkpoint=_Checkpoint() if checkpoint else None, resume=state
+            )
+    except KeyboardInterrupt:
+        scan_id = state.scan_id if state else (begun[0] if begun else None)
+        if scan_id is None:
+            raise
+        if store is not None:
+            store.close()
+        _say(
+            f"ringfence: interrupted; the {progress.accounts_done} finished account(s) are kept in scan "
+            f"{scan_id[:12]}: continue it with `ringfence scan --org --resume {scan_id[:12]}` "
+            "(it is not in the history until it completes)"
+        )
+        raise _ScanKept from None
+
+
+class _ScanKept(Exception):
+    """Ctrl-C during an --org scan whose finished accounts are stored (the message is said)."""
+
+
+def _note_printer(interactive: bool) -> Callable[[str, dict[str, Any]], None]:
+    def show(event: str, fields: dict[str, Any]) -> None:
+        if event == "note" and not interactive:
+            _say(f"ringfence: {fields['text']}")
+
+    return show
 
 
 def _is_profile_error(exc: Exception) -> bool:
@@ -332,6 +508,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 controls=args.controls,
                 skip_controls=args.skip_controls,
                 min_severity=args.min_severity,
+                skip_services=args.skip_services,
                 **hooks,
             )
         )
@@ -384,6 +561,18 @@ def _cmd_controls(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_controls_table(rows))
     return EXIT_OK
+
+
+def _cmd_iac(args: argparse.Namespace) -> int:
+    from ringfence.sources.iac.command import run_iac_command
+
+    return run_iac_command(args)
+
+
+def _cmd_reach(args: argparse.Namespace) -> int:
+    from ringfence.network.command import run_reach_command
+
+    return run_reach_command(args)
 
 
 def _cmd_history(args: argparse.Namespace) -> int:

@@ -17,6 +17,8 @@ from ringfence.model import (
     Trail,
     Volume,
 )
+from ringfence.model.cache import CacheReplicationGroup
+from ringfence.model.messaging import MqBroker
 
 from support import ACCOUNT, REGION, Aws, findings_for, status_of
 
@@ -179,3 +181,66 @@ def test_clusters_trails_and_applies_to() -> None:
 
     only_s3 = findings(*keys, cluster, trail, bucket("rf-s3", EncryptionRule("AES256")), applies_to=["s3"])
     assert set(only_s3) == {"arn:aws:s3:::rf-s3"}
+
+
+def test_elasticache_and_amazon_mq_keys(aws: Aws) -> None:
+    key_arn = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    cache = aws.client("elasticache")
+    for name, extra in (("rf-cmk", {"KmsKeyId": key_arn}), ("rf-default", {})):
+        cache.create_replication_group(
+            ReplicationGroupId=name,
+            ReplicationGroupDescription=name,
+            Engine="redis",
+            CacheNodeType="cache.t3.micro",
+            NumCacheClusters=1,
+            AtRestEncryptionEnabled=True,
+            TransitEncryptionEnabled=True,
+            **extra,
+        )
+    mq = aws.client("mq")
+    brokers = {
+        name: mq.create_broker(
+            BrokerName=name,
+            DeploymentMode="SINGLE_INSTANCE",
+            EngineType="ACTIVEMQ",
+            EngineVersion="5.17.6",
+            HostInstanceType="mq.t3.micro",
+            PubliclyAccessible=False,
+            AutoMinorVersionUpgrade=True,
+            Users=[{"Username": "admin", "Password": "not-a-real-password"}],
+            EncryptionOptions=options,
+        )["BrokerId"]
+        for name, options in (
+            ("rf-broker-cmk", {"UseAwsOwnedKey": False, "KmsKeyId": key_arn}),
+            ("rf-broker-owned", {"UseAwsOwnedKey": True}),
+        )
+    }
+
+    result = aws.scan(controls=["ENC-03"])
+
+    assert status_of(result, "ENC-03", "replicationgroup:rf-cmk") is Status.PASS
+    assert status_of(result, "ENC-03", "replicationgroup:rf-default") is Status.FAIL
+    assert status_of(result, "ENC-03", brokers["rf-broker-cmk"]) is Status.PASS
+    assert status_of(result, "ENC-03", brokers["rf-broker-owned"]) is Status.FAIL
+
+
+def test_amazon_mq_aws_managed_key_and_unencrypted_caches() -> None:
+    managed = MqBroker(
+        arn=f"arn:aws:mq:{REGION}:{ACCOUNT}:broker:orders:b-1",
+        native_id="b-1",
+        account=ACCOUNT,
+        region=REGION,
+        broker_name="orders",
+        use_aws_owned_key=False,
+    )
+    plain = CacheReplicationGroup(
+        arn=f"arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:plain",
+        native_id="plain",
+        account=ACCOUNT,
+        region=REGION,
+        at_rest_encryption=False,
+    )
+    result = findings(managed, plain)
+    assert result[managed.arn].status is Status.FAIL
+    assert "aws/mq" in result[managed.arn].message
+    assert result[plain.arn].status is Status.NOT_APPLICABLE

@@ -10,7 +10,7 @@ from ringfence.report import FORMATS, render, write_report
 
 
 def test_formats() -> None:
-    assert FORMATS == ("table", "json", "csv", "html")
+    assert FORMATS == ("table", "json", "csv", "html", "sarif", "junit")
 
 
 def test_unknown_format_names_the_formats() -> None:

@@ -8,6 +8,11 @@ hop limit of 2), then from EC2's defaults (tokens optional, hop limit 1, endpoin
 an unset hop limit is at most 2 unless an account default says otherwise; unset tokens are decided
 by the account default when there is one, and otherwise depend on the AMI: UNKNOWN. An endpoint
 that is disabled passes whatever the other options say: no metadata can be read at all.
+
+IaC: an instance states only what its template (or the launch template it launches from) sets, so
+it is judged like a launch template version: what is unset comes from the account defaults when
+the user declared them (ringfence iac --account-imds-defaults), else it is UNKNOWN, unless what is
+set already fails.
 """
 
 from __future__ import annotations
@@ -58,11 +63,11 @@ META = CheckMeta(
             '"required"\n    http_put_response_hop_limit = 2\n    http_endpoint               = "enabled"\n  }\n}'
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(Instance.KIND, LaunchTemplate.KIND),
     tested_with=(
         "moto server (instances, launch templates); Inventory built directly for account IMDS defaults "
-        "(moto has no GetInstanceMetadataDefaults)"
+        "(moto has no GetInstanceMetadataDefaults); IaC templates and a Terraform plan (tests/iac)"
     ),
     frameworks=Mapping_(cis=("5.6",), fsbp=("EC2.8",)),
 )
@@ -77,7 +82,12 @@ class Verdict:
 @register(META)
 def check(ctx: CheckContext) -> Iterator[Outcome]:
     for instance in ctx.inventory.of(Instance):
-        yield _instance_outcome(instance)
+        if ctx.mode == "iac":
+            what = f"instance {instance.display_name}"
+            defaults = (instance.account_metadata_defaults, instance.unknown("account_metadata_defaults"))
+            yield _outcome(instance, _stated_verdict(instance, instance.metadata_options, what, *defaults))
+        else:
+            yield _instance_outcome(instance)
     for template in ctx.inventory.of(LaunchTemplate):
         yield _template_outcome(template)
 
@@ -126,18 +136,33 @@ def _template_outcome(template: LaunchTemplate) -> Outcome:
 def _version_verdict(template: LaunchTemplate, version: LaunchTemplateVersion) -> Verdict:
     roles = [r for r, on in (("default", version.is_default), ("latest", version.is_latest)) if on]
     what = f"version {version.version_number}" + (f" ({', '.join(roles)})" if roles else "")
-    stated = version.metadata_options or MetadataOptions()
-    if stated.http_endpoint == "disabled" or stated.complete:
-        return judge(stated, what)
-    defaults_reason = template.unknown("account_metadata_defaults")
     defaults = template.account_metadata_defaults
+    defaults_reason = template.unknown("account_metadata_defaults")
+    return _stated_verdict(template, version.metadata_options, what, defaults, defaults_reason)
+
+
+def _stated_verdict(
+    resource: Instance | LaunchTemplate,
+    options: MetadataOptions | None,
+    what: str,
+    defaults: MetadataOptions | None,
+    defaults_reason: str | None,
+) -> Verdict:
+    """The verdict on options as stated (None fields unset), completed by the account defaults."""
+    stated = options or MetadataOptions()
+    unknowable = resource.unknown("metadata_options")  # IaC: a value the files cannot tell
+    if stated.http_endpoint == "disabled" or (stated.complete and not unknowable):
+        return judge(stated, what)
+    if unknowable:
+        early = judge(stated, what)
+        return early if early.status is Status.FAIL else Verdict(Status.UNKNOWN, f"{what}: {unknowable}")
     if defaults_reason or defaults is None:
         # What the version states may already fail it; otherwise the rest cannot be known.
         early = judge(stated, what)
         if early.status is Status.FAIL:
             return early
         why = defaults_reason or "not read"
-        unset = "sets no MetadataOptions" if version.metadata_options is None else "leaves options unset"
+        unset = "sets no MetadataOptions" if options is None else "leaves options unset"
         return Verdict(Status.UNKNOWN, f"{what} {unset} and the account IMDS defaults are not known ({why})")
     effective = MetadataOptions(
         http_tokens=stated.http_tokens or defaults.http_tokens,

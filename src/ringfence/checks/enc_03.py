@@ -21,7 +21,17 @@ RDS: a cluster member's storage is the cluster's (Aurora, Multi-AZ DB clusters),
 judged and its members are NOT_APPLICABLE, as in ENC-06. Neptune and DocumentDB are listed by the
 RDS APIs but are not among the control's data stores: NOT_APPLICABLE.
 
-ElastiCache and Amazon MQ are in params.applies_to, but no collector reads them yet.
+ElastiCache: replication groups encrypted at rest (ENC-10 fails the others). With no KmsKeyId they
+use ElastiCache's default key, which is not a customer-managed key: FAIL.
+
+Amazon MQ: a broker is always encrypted at rest. UseAwsOwnedKey true means an AWS-owned key (FAIL);
+false with no KmsKeyId means the AWS-managed key aws/mq (FAIL); otherwise the key named is judged.
+The key is chosen when a broker is created, so the remediation is a new broker.
+
+IaC (a resource with a source_type): a key is found by its logical id, Terraform address or an
+alias the files declare; a key the files do not declare is UNKNOWN. Encrypted without a key id:
+RDS and EFS use their AWS-managed keys (FAIL); EBS uses the account's default EBS key, aws/ebs
+unless someone changed it, which the files cannot say (UNKNOWN).
 """
 
 from __future__ import annotations
@@ -50,6 +60,8 @@ from ringfence.model import (
     Trail,
     Volume,
 )
+from ringfence.model.cache import CacheReplicationGroup
+from ringfence.model.messaging import MqBroker
 
 META = CheckMeta(
     id="ENC-03",
@@ -87,7 +99,7 @@ META = CheckMeta(
             "  kms_key_id        = aws_kms_key.data.arn\n}"
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(
         Volume.KIND,
         FileSystem.KIND,
@@ -96,8 +108,13 @@ META = CheckMeta(
         Bucket.KIND,
         Trail.KIND,
         KmsKey.KIND,
+        CacheReplicationGroup.KIND,
+        MqBroker.KIND,
     ),
-    tested_with="moto server; Inventory built directly for AWS-managed keys and other accounts' keys",
+    tested_with=(
+        "moto server; Inventory built directly for AWS-managed keys, other accounts' keys and Amazon MQ "
+        "key choices"
+    ),
     frameworks=Mapping_(nist_800_53=("SC-12", "SC-28")),
 )
 
@@ -182,12 +199,50 @@ def _trails(inv: Inventory) -> Iterator[Outcome]:
             yield _key_outcome(inv, trail, "trail", trail.kms_key_id)
 
 
+def _caches(inv: Inventory) -> Iterator[Outcome]:
+    for group in inv.of(CacheReplicationGroup):
+        reason = group.unknown("at_rest_encryption")
+        if reason or group.at_rest_encryption is None:
+            yield unknown(
+                group, f"encryption at rest of the replication group is not known: {reason or 'not stated'}"
+            )
+        elif not group.at_rest_encryption:
+            yield not_applicable(group, "the replication group is not encrypted at rest: ENC-10 fails it")
+        elif not group.kms_key_id:
+            yield failed(
+                group,
+                f"replication group {group.native_id} is encrypted with ElastiCache's default key, not a "
+                "customer-managed KMS key",
+            )
+        else:
+            yield _key_outcome(inv, group, "replication group", group.kms_key_id)
+
+
+def _brokers(inv: Inventory) -> Iterator[Outcome]:
+    for broker in inv.of(MqBroker):
+        name = f"broker {broker.broker_name or broker.native_id}"
+        reason = broker.unknown("use_aws_owned_key", "kms_key_id")
+        if reason:
+            yield unknown(broker, f"the encryption key of the {name} is not known: {reason}")
+        elif broker.use_aws_owned_key:
+            yield failed(broker, f"{name} is encrypted with an AWS-owned key, not a customer-managed KMS key")
+        elif not broker.kms_key_id:
+            if broker.use_aws_owned_key is None:
+                yield unknown(broker, f"the encryption options of the {name} are not stated")
+            else:
+                yield failed(broker, f"{name} is encrypted with the AWS-managed key aws/mq")
+        else:
+            yield _key_outcome(inv, broker, "broker", broker.kms_key_id)
+
+
 JUDGES: dict[str, Callable[[Inventory], Iterator[Outcome]]] = {
     "ebs": _volumes,
     "efs": _file_systems,
     "rds": _databases,
     "s3": _buckets,
     "cloudtrail": _trails,
+    "elasticache": _caches,
+    "mq": _brokers,
 }
 
 
@@ -207,9 +262,28 @@ def _store(
     return _key_outcome(inv, resource, what, key_ref)
 
 
+# IaC: what a data store encrypted without a key id uses (None: not knowable from the files).
+IAC_DEFAULT_KEYS: dict[str, str | None] = {
+    "volume": None,
+    "file system": "aws/elasticfilesystem",
+    "DB instance": "aws/rds",
+    "DB cluster": "aws/rds",
+}
+
+
 def _key_outcome(inv: Inventory, resource: Resource, what: str, key_ref: str | None) -> Outcome:
     name = f"{what} {resource.display_name}"
     reason = resource.unknown("kms_key_id")
+    iac = resource.source_type is not None
+    if iac and not reason and not key_ref and what in IAC_DEFAULT_KEYS:
+        default = IAC_DEFAULT_KEYS[what]
+        if default:
+            return failed(resource, f"{name} is encrypted without a KMS key id: it uses the AWS-managed key {default}")
+        return unknown(
+            resource,
+            f"{name} is encrypted without a KMS key id: it uses the account's default EBS key (aws/ebs unless "
+            "changed with modify-ebs-default-kms-key-id), which the files do not say",
+        )
     if reason or not key_ref:
         return unknown(
             resource, f"the {what} is encrypted but its KMS key is not known: {reason or 'not stated'}"
@@ -217,6 +291,10 @@ def _key_outcome(inv: Inventory, resource: Resource, what: str, key_ref: str | N
     if is_aws_managed_alias(key_ref):
         return failed(resource, f"{name} is encrypted with the AWS-managed key {key_ref}")
     key = find_kms_key(inv, resource, key_ref)
+    if key is None and iac:
+        return unknown(
+            resource, f"KMS key {key_ref} is not declared in these files: whether it is customer-managed is not known"
+        )
     if key is None:
         return unknown(
             resource,

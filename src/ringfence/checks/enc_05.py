@@ -32,8 +32,9 @@ META = CheckMeta(
             "  kms_key_id = aws_kms_key.data.arn\n}"
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(FileSystem.KIND,),
+    tested_with="moto server; IaC templates and a Terraform plan (tests/iac)",
     frameworks=Mapping_(cis=("2.4.1",), fsbp=("EFS.1",), nist_800_53=("SC-28",)),
 )
 

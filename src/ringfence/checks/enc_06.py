@@ -42,8 +42,9 @@ META = CheckMeta(
             "  kms_key_id        = aws_kms_key.data.arn\n}"
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(DbInstance.KIND, DbCluster.KIND),
+    tested_with="moto server; IaC templates and a Terraform plan (tests/iac)",
     frameworks=Mapping_(cis=("2.3.1",), fsbp=("RDS.3", "RDS.27"), nist_800_53=("SC-28",)),
 )
 

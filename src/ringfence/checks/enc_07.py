@@ -44,8 +44,9 @@ META = CheckMeta(
             "    bucket_key_enabled = true\n  }\n}"
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(Bucket.KIND,),
+    tested_with="moto server; IaC templates and a Terraform plan (tests/iac)",
     frameworks=Mapping_(fsbp=("S3.17",), nist_800_53=("SC-28",)),
 )
 
@@ -63,5 +64,9 @@ def check(ctx: CheckContext) -> Iterator[Outcome]:
         elif bucket.encryption_rules:
             algorithms = ", ".join(sorted({r.sse_algorithm for r in bucket.encryption_rules}))
             yield failed(bucket, f"bucket {bucket.native_id} defaults to SSE-S3 ({algorithms}), not SSE-KMS")
+        elif ctx.mode == "iac":
+            yield failed(
+                bucket, f"bucket {bucket.native_id} declares no default encryption (S3 then applies SSE-S3), not SSE-KMS"
+            )
         else:
             yield failed(bucket, f"bucket {bucket.native_id} has no default encryption configuration")

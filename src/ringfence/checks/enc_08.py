@@ -28,9 +28,11 @@ META = CheckMeta(
         cloudformation="Type: AWS::KMS::Key\nProperties:\n  EnableKeyRotation: true",
         terraform='resource "aws_kms_key" "data" {\n  enable_key_rotation = true\n}',
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(KmsKey.KIND,),
-    tested_with="moto server; Inventory built directly for AWS-managed and custom key store keys",
+    tested_with=(
+        "moto server; Inventory built directly for AWS-managed and custom key store keys; IaC templates (tests/iac)"
+    ),
     frameworks=Mapping_(cis=("3.6",), fsbp=("KMS.4",), nist_800_53=("SC-12",)),
 )
 

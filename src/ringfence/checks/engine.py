@@ -50,10 +50,12 @@ def evaluate(
     catalogue = load_catalogue()
     findings: list[Finding] = []
     for check in checks:
-        control = catalogue.get(check.id)
-        merged: dict[str, Any] = dict(control.params) if control else {}
-        if params and check.id in params:
-            merged.update(params[check.id])
+        merged: dict[str, Any] = {}
+        for source in (*check.meta.params_from, check.id):  # the check's own params last: they win
+            control = catalogue.get(source)
+            merged.update(control.params if control else {})
+            if params and source in params:
+                merged.update(params[source])
         ctx = CheckContext(
             inventory=inventory,
             params=merged,
@@ -84,7 +86,7 @@ def _to_finding(check: Check, outcome: Outcome) -> Finding:
         status=outcome.status,
         severity=outcome.severity or meta.severity,
         resource_id=outcome.resource_id or resource.arn,
-        resource_type=outcome.resource_type or resource.RESOURCE_TYPE,
+        resource_type=_resource_type(outcome),
         account=resource.account,
         region=resource.region,
         message=outcome.message,
@@ -92,6 +94,15 @@ def _to_finding(check: Check, outcome: Outcome) -> Finding:
         remediation=remediation if outcome.status in (Status.FAIL, Status.SUPPRESSED) else "",
         location=resource.location,
     )
+
+
+def _resource_type(outcome: Outcome) -> str:
+    """The type a finding reports: an IaC resource's declared type (CloudFormation or Terraform)
+    when the finding is on that resource itself, else the outcome's override or the model's type."""
+    resource = outcome.resource
+    if resource.source_type and outcome.resource_id is None:
+        return resource.source_type
+    return outcome.resource_type or resource.RESOURCE_TYPE
 
 
 def _crashed(check: Check, inventory: Inventory, exc: Exception) -> list[Finding]:

@@ -3,6 +3,8 @@
 The catalogue names running instances; stopped (and pending, stopping) ones are judged too, since
 starting one changes nothing about its profile and the finding is as true then. Terminated
 instances never reach the inventory.
+
+IaC: an instance's IamInstanceProfile, or that of the launch template it launches from.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ META = CheckMeta(
         cloudformation="Type: AWS::EC2::Instance\nProperties:\n  IamInstanceProfile: !Ref AppInstanceProfile",
         terraform='resource "aws_instance" "app" {\n  iam_instance_profile = aws_iam_instance_profile.app.name\n}',
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(Instance.KIND,),
+    tested_with="moto server; IaC templates and a Terraform plan (tests/iac)",
 )
 
 
@@ -47,6 +50,8 @@ def check(ctx: CheckContext) -> Iterator[Outcome]:
             yield unknown(instance, f"instance profile not known: {reason}")
         elif instance.iam_instance_profile_arn:
             yield passed(instance, f"runs with instance profile {instance.iam_instance_profile_arn}")
+        elif ctx.mode == "iac":
+            yield failed(instance, f"instance {instance.display_name} declares no instance profile")
         elif instance.state == "running":
             yield failed(instance, f"instance {instance.display_name} runs without an instance profile")
         else:

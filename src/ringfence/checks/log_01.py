@@ -6,6 +6,9 @@ per trail the account owns, for its own settings (logging, validation, KMS); whe
 multi-region is said there but judged only at account level, since a single-region trail beside a
 compliant multi-region one is not a defect. An organisation trail seen from a member account counts
 for the member's account finding and is judged, as a trail, in the account that owns it.
+
+IaC: templates hold trails, not accounts, so there is no account finding; each trail is judged on
+all four settings, multi-region included (the criterion is one trail with all four).
 """
 
 from __future__ import annotations
@@ -46,9 +49,12 @@ META = CheckMeta(
             "  enable_logging             = true\n}"
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(Account.KIND, Trail.KIND, TrailListing.KIND),
-    tested_with="moto server; organisation trails and unreadable trail status or listings via an Inventory",
+    tested_with=(
+        "moto server; organisation trails and unreadable trail status or listings via an Inventory; IaC "
+        "templates and a Terraform plan (tests/iac)"
+    ),
     frameworks=Mapping_(
         cis=("3.1", "3.2", "3.5"),
         fsbp=("CloudTrail.1", "CloudTrail.2", "CloudTrail.4"),
@@ -69,7 +75,7 @@ def check(ctx: CheckContext) -> Iterator[Outcome]:
         )
     for trail in trails:
         if trail.owned:
-            yield _trail(trail)
+            yield _trail(trail, whole=ctx.mode == "iac")
 
 
 def _account(account: Account, trails: list[Trail], unlisted: list[TrailListing]) -> Outcome:
@@ -97,11 +103,16 @@ def _account(account: Account, trails: list[Trail], unlisted: list[TrailListing]
     return failed(account, f"no multi-region trail is logging, validated and KMS-encrypted ({gaps})")
 
 
-def _trail(trail: Trail) -> Outcome:
+def _trail(trail: Trail, *, whole: bool = False) -> Outcome:
+    """The trail's own settings; `whole` (IaC) judges multi-region too."""
     scope = (
         "trail" if trail.multi_region is None else "multi-region" if trail.multi_region else "single-region"
     )
     missing, not_known = _settings(trail)
+    if whole and trail.multi_region is False:
+        missing.insert(0, "not multi-region")
+    elif whole and trail.multi_region is None:
+        not_known.insert(0, f"multi-region ({trail.unknown('multi_region') or 'not stated'})")
     if missing:
         return failed(trail, f"{scope} trail {_name(trail)}: {', '.join(missing)}")
     if not_known:
@@ -134,4 +145,6 @@ def _not_known(trail: Trail) -> list[str]:
 
 def _name(trail: Trail) -> str:
     owner = "" if trail.owned else f", organisation trail of {trail.owner_account}"
+    if trail.home_region is None and not owner:
+        return trail.trail_name or trail.trail_arn  # IaC: the region is the deployment's
     return f"{trail.trail_name or trail.trail_arn} ({trail.home_region}{owner})"

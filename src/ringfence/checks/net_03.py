@@ -5,6 +5,10 @@ allow-all egress rule AWS puts in each new group. A udp rule is excepted when an
 params.udp_exceptions ({port, cidr}) names its port exactly (a range rule is not one port) and
 its peer is that CIDR or inside it (a prefix list or group id must match as written). An
 all-protocol rule is never excepted: it admits every UDP port.
+
+IaC: CloudFormation keeps the allow-all egress rule unless a group declares inline egress, so it
+counts there; Terraform removes it. A rule whose protocol the files cannot tell is UNKNOWN unless
+another rule already fails the group.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 from ringfence.checks.context import CheckContext, Outcome, failed, passed, unknown
 from ringfence.checks.registry import CheckMeta, register
-from ringfence.checks.sg_rules import IpNetwork, listing, network, rule_network, within
+from ringfence.checks.sg_rules import IpNetwork, listing, network, rule_network, undecided_reason, within
 from ringfence.model import Remediation, SecurityGroup, Severity, SgRule
 from ringfence.model.network import sg_protocol
 
@@ -45,9 +49,9 @@ META = CheckMeta(
             "    prefix_list_ids = [aws_vpc_endpoint.s3.prefix_list_id]\n  }\n}"
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(SecurityGroup.KIND,),
-    tested_with="moto server; exceptions on an Inventory built directly",
+    tested_with="moto server; exceptions on an Inventory built directly; IaC templates (tests/iac)",
 )
 
 
@@ -95,7 +99,23 @@ def udp_rules(group: SecurityGroup, exceptions: Sequence[UdpException]) -> list[
     return [
         r
         for r in group.rules
-        if sg_protocol(r.protocol) in ("udp", "-1") and not any(e.covers(r) for e in exceptions)
+        if sg_protocol(r.protocol) in ("udp", "-1")
+        and not any(e.covers(r) for e in exceptions)
+        and not (r.unresolved and exceptions and sg_protocol(r.protocol) == "udp")
+    ]
+
+
+def undecided_rules(group: SecurityGroup, exceptions: Sequence[UdpException]) -> list[SgRule]:
+    """Rules with unknown parts (IaC): the protocol, or for a udp rule that an exception might
+    cover, its port or peer."""
+    return [
+        r
+        for r in group.rules
+        if r.unresolved
+        and (
+            not sg_protocol(r.protocol)
+            or (sg_protocol(r.protocol) == "udp" and exceptions and not any(e.covers(r) for e in exceptions))
+        )
     ]
 
 
@@ -110,12 +130,14 @@ def check(ctx: CheckContext) -> Iterator[Outcome]:
         return
     for group in groups:
         reason = group.unknown("ingress", "egress")
-        if reason:
-            yield unknown(group, f"rules not known: {reason}")
-            continue
         offending = udp_rules(group, exceptions)
+        undecided = undecided_rules(group, exceptions)
         if offending:
             yield failed(group, f"security group {group.display_name} allows UDP: {listing(offending)}")
+        elif reason:
+            yield unknown(group, f"rules not known: {reason}")
+        elif undecided:
+            yield unknown(group, f"whether these rules allow UDP is not known: {undecided_reason(undecided)}")
         else:
             note = " beyond the excepted ones" if exceptions else ""
             yield passed(group, f"no udp or all-traffic rules{note}")

@@ -13,6 +13,10 @@ traffic to the Amazon DNS server at all, so such a rule is harmless but never ne
   when it is attached to at least one Resolver endpoint ENI (requester-managed, described
   "Route 53 Resolver: rslvr-...") and to no other ENI. A group shared with workloads is judged, or
   the workloads would inherit the endpoint's freedom.
+
+IaC: the VPC's CIDR comes from the template (the resolver address with it); CloudFormation keeps the
+default allow-all egress rule unless a group declares inline egress, Terraform does not. Route 53
+Resolver endpoints declared in a template are not yet recognised, so their groups are judged.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Literal
 
 from ringfence.checks.context import CheckContext, Outcome, failed, not_applicable, passed, unknown
 from ringfence.checks.registry import CheckMeta, register
-from ringfence.checks.sg_rules import listing, network
+from ringfence.checks.sg_rules import could_be_world, could_cover, describe_partly, listing, network
 from ringfence.model import Inventory, NetworkInterface, Remediation, SecurityGroup, Severity, SgRule, Vpc
 from ringfence.model.network import ManagedPrefixList
 
@@ -62,11 +66,11 @@ META = CheckMeta(
             '    to_port     = 443\n    cidr_blocks = ["10.0.0.0/16"]\n  }\n}'
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(SecurityGroup.KIND, Vpc.KIND, NetworkInterface.KIND, ManagedPrefixList.KIND),
     tested_with=(
         "moto server; Inventory built directly for Route 53 Resolver endpoint ENIs (moto cannot make "
-        "requester-managed interfaces)"
+        "requester-managed interfaces); IaC templates (tests/iac)"
     ),
 )
 
@@ -89,10 +93,15 @@ def check(ctx: CheckContext) -> Iterator[Outcome]:
 
 
 def _judge(inv: Inventory, group: SecurityGroup) -> Outcome:
-    dns_rules = [r for r in group.egress if r.covers_port(DNS_PORT)]
+    dns_rules = [r for r in group.egress if could_cover(r, DNS_PORT) is True]
     failing: list[SgRule] = []
-    undecided: list[str] = []
+    undecided: list[str] = [
+        f"{describe_partly(r)}: {r.unresolved}" for r in group.egress if could_cover(r, DNS_PORT) is None
+    ]
     for rule in dns_rules:
+        if could_be_world(rule) is None:
+            undecided.append(f"{describe_partly(rule)}: destination not known ({rule.unresolved})")
+            continue
         verdict = _destination_is_resolver(inv, group, rule)
         if verdict is False:
             failing.append(rule)

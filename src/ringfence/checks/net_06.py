@@ -3,6 +3,11 @@
 Only default groups (named "default", one per VPC) are reported. AWS creates each with an ingress
 rule from itself and the allow-all egress rule; both must go. The default group cannot be deleted,
 so emptying it is the fix; anything that needs rules gets a group of its own.
+
+IaC: judged only where the files manage a default group: Terraform's aws_default_security_group
+(which leaves exactly the rules it declares), or a CloudFormation rule added to
+!GetAtt Vpc.DefaultSecurityGroup. A template that only creates a VPC says nothing of its default
+group's rules (CloudFormation cannot manage them): no finding.
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ META = CheckMeta(
         ),
         terraform='resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n}',
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(SecurityGroup.KIND,),
+    tested_with="moto server; IaC templates and a Terraform plan (tests/iac)",
     frameworks=Mapping_(cis=("5.4",), fsbp=("EC2.2",), nist_800_53=("SC-7",)),
 )
 

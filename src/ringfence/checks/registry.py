@@ -31,6 +31,9 @@ class CheckMeta:
     resource_types: tuple[str, ...] = ()  # model KINDs the check reads
     tested_with: str = "moto server"  # how the check's cases are exercised
     frameworks: Mapping_ = field(default_factory=Mapping_)
+    # Other controls whose params this check also reads (its own win), e.g. NET-05 reads NET-07's
+    # approved_egress: the user states them once, under the control that owns them.
+    params_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,12 @@ the AllUsers or AuthenticatedUsers groups, and no policy statement allows Princi
 restricting condition (controls.yaml's header). The criterion is bucket-level: account-level Block
 Public Access fully on (S3-01) blocks such access at request time but does not make the bucket pass;
 every message says what the account level is, so the risk can be read off the finding.
+
+IaC: a bucket that declares no PublicAccessBlockConfiguration passes that part. S3 has turned all
+four settings on for every new bucket since April 2023, and a template (or a plan creating the
+bucket) makes a new bucket; CloudFormation leaves the settings alone when the property is absent.
+A bucket a plan only updates keeps whatever it has, which the plan does not show: UNKNOWN. The
+account level is not in the files, so messages do not mention it.
 """
 
 from __future__ import annotations
@@ -53,37 +59,50 @@ META = CheckMeta(
             "  block_public_policy     = true\n  restrict_public_buckets = true\n}"
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(Bucket.KIND, Account.KIND),
-    tested_with="moto server; Inventory built directly for unreadable settings",
+    tested_with="moto server; Inventory built directly for unreadable settings; IaC templates (tests/iac)",
     frameworks=Mapping_(cis=("2.1.4",), fsbp=("S3.8",), nist_800_53=("AC-3", "AC-21", "SC-7")),
 )
 
 
 @register(META)
 def check(ctx: CheckContext) -> Iterator[Outcome]:
+    iac = ctx.mode == "iac"
     for bucket in ctx.inventory.of(Bucket):
-        problems, unknowns = _problems(bucket)
-        account_note = _account_level(ctx.inventory, bucket.account)
+        problems, unknowns = _problems(bucket, iac=iac)
+        if not iac:
+            note = f" ({_account_level(ctx.inventory, bucket.account)})"
+        elif bucket.public_access_block is None and not bucket.unknown("public_access_block"):
+            note = f" ({NEW_BUCKET_DEFAULT})"
+        else:
+            note = ""
         if problems:
-            yield failed(bucket, f"bucket {bucket.native_id}: {'; '.join(problems)} ({account_note})")
+            yield failed(bucket, f"bucket {bucket.native_id}: {'; '.join(problems)}{note}")
         elif unknowns:
-            yield unknown(bucket, f"{'; '.join(unknowns)} ({account_note})")
+            yield unknown(bucket, f"{'; '.join(unknowns)}{note}")
         else:
             yield passed(
                 bucket,
-                "bucket-level Block Public Access fully on, no public ACL grant, no open policy statement "
-                f"({account_note})",
+                f"bucket-level Block Public Access fully on, no public ACL grant, no open policy statement{note}",
             )
 
 
-def _problems(bucket: Bucket) -> tuple[list[str], list[str]]:
+NEW_BUCKET_DEFAULT = (
+    "no bucket-level Block Public Access declared: S3 turns all four settings on for new buckets "
+    "(since April 2023)"
+)
+
+
+def _problems(bucket: Bucket, *, iac: bool = False) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     unknowns: list[str] = []
     pab = bucket.public_access_block
     reason = bucket.unknown("public_access_block")
     if reason:
-        unknowns.append(f"Block Public Access not readable: {reason}")
+        unknowns.append(f"Block Public Access not {'known' if iac else 'readable'}: {reason}")
+    elif pab is None and iac:
+        pass  # not declared: a new bucket gets all four settings on
     elif pab is None:
         problems.append("no bucket-level Block Public Access configuration (all four settings off)")
     elif not pab.all_on:

@@ -27,6 +27,7 @@ from ringfence.model import (
     Subnet,
     Vpc,
 )
+from ringfence.model.database import DbParameterGroup
 
 
 def regions_in_use(inventory: Inventory) -> set[tuple[str, str]]:
@@ -59,6 +60,8 @@ def regions_in_use(inventory: Inventory) -> set[tuple[str, str]]:
             and all((r.account, r.region, v) in default_vpcs for v in r.vpc_ids)
         ):
             continue  # the default VPC's own gateway
+        if isinstance(r, DbParameterGroup) and r.native_id.startswith("default."):
+            continue  # AWS's default parameter groups exist whether or not anything uses them
         if isinstance(r, KmsKey) and r.key_manager == "AWS":
             continue  # created by AWS on first use of a service; the using resource counts instead
         used.add((r.account, r.region))

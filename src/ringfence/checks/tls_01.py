@@ -4,6 +4,9 @@ Judged: HTTPS and TLS listeners of ALBs/NLBs, HTTPS and SSL listeners of Classic
 Listeners that do not terminate TLS (HTTP, TCP, UDP, GENEVE) are not reported here: plaintext
 listeners are TLS-02's, and a TCP listener passes TLS through to targets whose policy no load
 balancer API shows. A load balancer whose listeners could not be read is reported UNKNOWN.
+
+IaC: an HTTPS/TLS listener (a Classic Load Balancer's HTTPS/SSL listener) that sets no SslPolicy
+gets AWS's default, ELBSecurityPolicy-2016-08, and is judged as using it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from ringfence.checks.context import CheckContext, Outcome, failed, passed, unkn
 from ringfence.checks.registry import CheckMeta, Mapping_, register
 from ringfence.model import Listener, LoadBalancer, Remediation, Severity
 from ringfence.model.elb import CLASSIC
+
+IAC_DEFAULT_POLICY = "ELBSecurityPolicy-2016-08"
 
 META = CheckMeta(
     id="TLS-01",
@@ -42,9 +47,9 @@ META = CheckMeta(
             '  ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n}'
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(Listener.KIND, LoadBalancer.KIND),
-    tested_with="moto server; unreadable listeners and policies via an Inventory",
+    tested_with="moto server; unreadable listeners and policies via an Inventory; IaC templates (tests/iac)",
     frameworks=Mapping_(fsbp=("ELB.8", "ELB.17"), nist_800_53=("SC-8", "SC-8(1)", "SC-13")),
 )
 
@@ -62,12 +67,20 @@ def check(ctx: CheckContext) -> Iterator[Outcome]:
             )
     for listener in ctx.inventory.of(Listener):
         if listener.terminates_tls:
-            yield _judge(listener, allowed)
+            yield _judge(listener, allowed, iac=ctx.mode == "iac")
 
 
-def _judge(listener: Listener, allowed: set[str]) -> Outcome:
+def _judge(listener: Listener, allowed: set[str], *, iac: bool = False) -> Outcome:
     kind = listener.resource_type
     reason = listener.unknown("ssl_policy")
+    if iac and not reason and not listener.ssl_policy:
+        verdict = passed if IAC_DEFAULT_POLICY in allowed else failed
+        return verdict(
+            listener,
+            f"{listener.label} sets no SslPolicy, so AWS applies {IAC_DEFAULT_POLICY}, which is "
+            f"{'an' if IAC_DEFAULT_POLICY in allowed else 'not an'} approved policy",
+            resource_type=kind,
+        )
     if reason or not listener.ssl_policy:
         return unknown(
             listener,

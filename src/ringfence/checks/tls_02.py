@@ -6,6 +6,10 @@ redirect, so its HTTP listeners fail), and every plain TCP (or TCP_UDP) listener
 NLB or a Classic Load Balancer, which carries HTTP in plaintext. A fixed-response action serves no
 content but is not a redirect: it fails, and the message says what it answers. Listeners that
 terminate TLS are TLS-01's and are not reported here, nor are other TCP/UDP ports and GENEVE.
+
+IaC: the same, on listeners declared apart from their load balancers with their listener rules
+joined to them; a listener whose load balancer the files do not declare takes its type from its
+protocol.
 """
 
 from __future__ import annotations
@@ -48,9 +52,9 @@ META = CheckMeta(
             '      status_code = "HTTP_301"\n    }\n  }\n}'
         ),
     ),
-    modes=("live",),
+    modes=("live", "iac"),
     resource_types=(Listener.KIND, LoadBalancer.KIND),
-    tested_with="moto server; unreadable rules via an Inventory",
+    tested_with="moto server; unreadable rules via an Inventory; IaC templates (tests/iac)",
     frameworks=Mapping_(fsbp=("ELB.1", "ELB.3"), nist_800_53=("SC-8", "SC-8(1)", "SC-23")),
 )
 
@@ -95,7 +99,9 @@ def _judge(listener: Listener) -> Outcome | None:
 def _http_listener(listener: Listener) -> Outcome:
     kind = listener.resource_type
     if not listener.default_actions:
-        return unknown(listener, f"{listener.label} states no default action", resource_type=kind)
+        reason = listener.unknown("default_actions")
+        what = f"its default action is not known: {reason}" if reason else "states no default action"
+        return unknown(listener, f"{listener.label} {what}", resource_type=kind)
     offending = [f"default action: {_explain(a)}" for a in listener.default_actions if not _to_https(a)]
     for rule in listener.rules:
         offending += [f"rule {rule.priority}: {_explain(a)}" for a in rule.actions if not _to_https(a)]

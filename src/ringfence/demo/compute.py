@@ -108,6 +108,7 @@ def instance(
     root_key: Key | None = None,
     root_gib: int = 30,
     key_pair: str | None = None,
+    user_data: str | None = None,
 ) -> Server:
     """One instance with its root volume encrypted by `root_key` (unencrypted without one)."""
     wl = net.workload
@@ -132,6 +133,8 @@ def instance(
         args["IamInstanceProfile"] = {"Name": profile}
     if key_pair:
         args["KeyName"] = key_pair
+    if user_data:
+        args["UserData"] = user_data  # boto3 encodes it in base64
     found = aws.client("ec2", net.region).run_instances(**args)["Instances"][0]
     root = found["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
     return Server(instance_id=str(found["InstanceId"]), root_volume_id=str(root))

@@ -123,6 +123,7 @@ def _security_groups(aws: DemoAws, net: Network) -> dict[str, str]:
         ],
     )
     aws.plant("NET-01", ids["app"], "SSH (22) open to 0.0.0.0/0 on the app tier's security group")
+    aws.plant("NET-02", ids["app"], "the app servers' group admits the whole internet; only load balancers may")
     network.set_rules(aws, region, ids["db"], ingress=[tcp(5432, group=ids["app"])], egress=[])
     network.set_rules(aws, region, ids["efs"], ingress=[tcp(2049, group=ids["app"])], egress=[])
     network.set_rules(aws, region, ids["endpoints"], ingress=[tcp(443, cidr=CIDR)], egress=[])
@@ -149,7 +150,7 @@ def _app_servers(aws: DemoAws, net: Network, group: str, key: storage.Key) -> li
             f"private-{zone}",
             [group],
             image_id=image,
-            instance_type="m6i.large",
+            instance_type="m7i.large",
             profile=profile,
             root_key=key,
             root_gib=80,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ringfence.demo import certificates, compute, loadbalancers, network, storage
+from ringfence.demo import certificates, compute, insurtech_shortcuts, loadbalancers, network, storage
 from ringfence.demo.databases import MYSQL, db_instance
 from ringfence.demo.kit import N_VIRGINIA, DemoAws, Workload
 from ringfence.demo.network import ANYWHERE, Network, Route, tcp, udp
@@ -28,6 +28,14 @@ ORGANISATION = "Wattle Cover Pty Ltd"
 # The developers' SSH key (a public key; the local AWS stores it like EC2 would).
 DEV_PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGz5vJ0x8a9yVQ1m0bq3v1kq3mJxH1bYl2nq8ZlqE0bN wattle-dev"
 CONTRACTOR_IP = "203.0.113.45/32"
+# The dev API's bootstrap script, with a contractor's access key pasted in "just for now" (a made-up
+# key, assembled here so that repository secret scanners do not take this file for a leak).
+DEV_BOOTSTRAP = (
+    "#!/bin/bash\n"
+    "yum install -y docker && systemctl start docker\n"
+    f"export AWS_ACCESS_KEY_ID={'AKIA' + 'WATTLEDEV0DEMO12'}\n"
+    "docker run -d -p 8080:8080 -e AWS_ACCESS_KEY_ID wattle/embedded-cover-api:dev\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,7 @@ def build(aws: DemoAws, flow_log_bucket: str) -> None:
     prod = _prod(aws, image, keys)
     network.flow_logs_to_s3(aws, PROD, [staging.vpc_id, prod.vpc_id], flow_log_bucket)
     aws.plant("NET-12", dev.vpc_id, "the dev VPC has no flow logs")
+    aws.plant("GOV-03", aws.account_id, "dev, staging and prod of the embedded-cover API share one account")
     _buckets(aws, keys)
 
 
@@ -94,12 +103,15 @@ def _dev(aws: DemoAws, image: str) -> Network:
         instance_type="t2.medium",
         imds=compute.IMDS_V1,
         key_pair="wattle-dev",
+        user_data=DEV_BOOTSTRAP,
     )
     aws.plant("EC2-01", server.instance_id, "the dev API instance still allows IMDSv1 (HttpTokens optional)")
+    aws.plant("IAM-03", server.instance_id, "the dev API's user data holds a contractor's AWS access key")
     aws.plant("IAM-04", server.instance_id, "the dev API instance runs without an instance profile")
     aws.plant("ENC-02", server.root_volume_id, "the dev API instance's root volume is unencrypted")
     restore = compute.volume(aws, net, "db-restore", "data-a", size_gib=100, key=None)
     aws.plant("ENC-02", restore, "a volume restored from a prod dump for debugging is unencrypted")
+    insurtech_shortcuts.dev(aws, net, restore, api)
 
     legacy = loadbalancers.classic_http(
         aws,
@@ -181,6 +193,8 @@ def _staging(aws: DemoAws, image: str, keys: Keys) -> Network:
     )
     listener = loadbalancers.plain_http_listener(aws, net, alb)
     aws.plant("TLS-02", listener, "the staging ALB forwards plain HTTP on port 80 instead of redirecting")
+    aws.plant("WAF-01", alb.name, "the staging API's internet-facing ALB has no WAF web ACL")
+    insurtech_shortcuts.staging(aws, net, image)
     return net
 
 
@@ -189,7 +203,8 @@ def _prod(aws: DemoAws, image: str, keys: Keys) -> Network:
     nat = network.nat_gateway(aws, net, "dmz-a", "nat-a")
     app = network.route_table(aws, net, "app-rt", ["app-a", "app-b"], [Route(ANYWHERE, nat)])
     data = network.route_table(aws, net, "data-rt", ["data-a", "data-b"])
-    network.gateway_endpoint(aws, net, "s3", [app, data])
+    s3_endpoint = network.gateway_endpoint(aws, net, "s3", [app, data])
+    insurtech_shortcuts.prod(aws, net, s3_endpoint)
     network.lock_default_group(aws, net)
     ids = {
         key: network.security_group(aws, net, f"{key}-sg", text)
@@ -226,7 +241,7 @@ def _prod(aws: DemoAws, image: str, keys: Keys) -> Network:
             f"app-{zone}",
             [ids["api"]],
             image_id=image,
-            instance_type="m6i.large",
+            instance_type="m7i.large",
             profile=profile,
             root_key=keys.prod,
         ).instance_id
@@ -247,6 +262,7 @@ def _prod(aws: DemoAws, image: str, keys: Keys) -> Network:
         "CERT-02", cert, "the imported EV certificate of the prod API expires in 21 days; ACM cannot renew it"
     )
     aws.plant("CERT-01", cert, "the prod API's certificate expires within the 30-day warning window")
+    aws.plant("CERT-05", cert, "no CloudWatch alarm watches the prod API certificate's DaysToExpiry")
     alb = loadbalancers.load_balancer(
         aws, net, "api-alb", ["dmz-a", "dmz-b"], group_ids=[ids["alb"]], target_port=8443, targets=targets
     )
@@ -284,3 +300,58 @@ def _buckets(aws: DemoAws, keys: Keys) -> None:
     )
     aws.plant("S3-02", widget, "the dev partner-widget bucket has a policy letting anyone read its objects")
     aws.plant("ENC-03", widget, "the dev partner-widget bucket is encrypted with the AWS-managed aws/s3 key")
+    aws.plant("TLS-06", widget, "the dev partner-widget bucket's policy does not deny plain-HTTP requests")
+
+
+# --- the organisation (ringfence demo --org): each environment in its own member account -----------
+
+
+def build_accounts(dev: DemoAws, staging: DemoAws, prod: DemoAws) -> None:
+    """The three environments in their own accounts, as a landing zone separates them. Each account
+    delivers its flow logs to a bucket of its own (the local AWS delivers only within an account)."""
+    nonprod_key = storage.kms_key(staging, STAGING, "data", "Test data (staging)")
+    prod_key = storage.kms_key(prod, PROD, "data", "Policy and claims data (prod)")
+    images = {
+        env: compute.machine_image(aws, DEV.region, "wattle-api-al2023", "Amazon Linux 2023 with the API runtime")
+        for env, aws in (("dev", dev), ("staging", staging), ("prod", prod))
+    }
+    dev_net = _dev(dev, images["dev"])
+    dev.plant("NET-12", dev_net.vpc_id, "the dev VPC has no flow logs")
+    staging_net = _staging(staging, images["staging"], Keys(prod=nonprod_key, nonprod=nonprod_key))
+    prod_net = _prod(prod, images["prod"], Keys(prod=prod_key, nonprod=prod_key))
+    for aws, wl, net, key in ((staging, STAGING, staging_net, nonprod_key), (prod, PROD, prod_net, prod_key)):
+        logs = storage.bucket(aws, wl, "vpc-flow-logs", storage.sse_kms(key.arn))
+        network.flow_logs_to_s3(aws, wl, [net.vpc_id], logs)
+    _prod_buckets(prod, prod_key)
+    uploads = storage.bucket(staging, STAGING, "quote-uploads", storage.SSE_S3)
+    staging.plant("ENC-07", uploads, "the staging quote uploads bucket uses SSE-S3, not SSE-KMS")
+    _dev_bucket(dev)
+
+
+def _prod_buckets(aws: DemoAws, key: storage.Key) -> None:
+    storage.bucket(aws, PROD, "policy-documents", storage.sse_kms(key.arn))
+    dr_key = storage.kms_key(aws, PROD_DR, "dr", "Disaster-recovery copy of the policy documents")
+    dr = storage.bucket(aws, PROD_DR, "policy-documents-dr", storage.sse_kms(dr_key.arn))
+    aws.plant("GOV-02", dr, "the disaster-recovery copy of policy documents is in us-east-1, outside Australia")
+
+
+def _dev_bucket(aws: DemoAws) -> None:
+    public_read = {
+        "Sid": "PartnerWidgetPublicRead",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{DEV.name('partner-widget')}-{aws.account_id}/*",
+    }
+    widget = storage.bucket(
+        aws,
+        DEV,
+        "partner-widget",
+        storage.sse_kms("alias/aws/s3"),
+        block_public=None,
+        statements=[public_read],
+        tls_only=False,
+    )
+    aws.plant("S3-02", widget, "the dev partner-widget bucket has a policy letting anyone read its objects")
+    aws.plant("ENC-03", widget, "the dev partner-widget bucket is encrypted with the AWS-managed aws/s3 key")
+    aws.plant("TLS-06", widget, "the dev partner-widget bucket's policy does not deny plain-HTTP requests")

@@ -28,12 +28,20 @@ class PlantedFlaw:
 class DemoAws:
     """boto3 clients on the local AWS, the account they reach, and the flaws planted so far."""
 
-    def __init__(self, endpoint_url: str, home_region: str = SYDNEY) -> None:
+    def __init__(
+        self,
+        endpoint_url: str,
+        home_region: str = SYDNEY,
+        *,
+        credentials: tuple[str, str, str] | None = None,  # (key, secret, token) of another account
+    ) -> None:
+        key, secret, token = credentials or (DEMO_ACCESS_KEY, DEMO_SECRET_KEY, None)
         options = AwsOptions(
             endpoint_url=endpoint_url,
             home_region=home_region,
-            access_key_id=DEMO_ACCESS_KEY,
-            secret_access_key=DEMO_SECRET_KEY,
+            access_key_id=key,
+            secret_access_key=secret,
+            session_token=token,
             max_attempts=2,
         )
         self._factory = ClientFactory(make_session(options), options)

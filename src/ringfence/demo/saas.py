@@ -93,7 +93,7 @@ def _tenant(aws: DemoAws, name: str, octet: int, shared: Shared) -> Tenant:
         "app-a",
         [groups["app"]],
         image_id=shared.image_id,
-        instance_type="m6i.large",
+        instance_type="m7i.large",
         profile=shared.profile,
         imds=imds,
         root_key=shared.key,

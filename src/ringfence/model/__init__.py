@@ -1,5 +1,19 @@
 """The typed, source-independent model: resources, the inventory, findings and scans."""
 
+# Edge, TLS and certificate resources are imported for their kinds' registration (stored inventories
+# read back); import their classes from their modules.
+# So are the fleet and snapshot resources (autoscaling: Auto Scaling and ECS; ssm; rds_snapshots).
+from ringfence.model import (  # noqa: F401
+    alarms,
+    apigateway,
+    autoscaling,
+    certificates,
+    cloudfront,
+    rds_snapshots,
+    ssm,
+    transit,
+    waf,
+)
 from ringfence.model.account import Account, PublicAccessBlock, RegionSettings
 from ringfence.model.base import Resource, SourceLocation, kinds, resource_from_jsonable, to_jsonable
 from ringfence.model.compute import (
@@ -35,6 +49,7 @@ from ringfence.model.network import (
     Vpc,
     VpcEndpoint,
 )
+from ringfence.model.organization import OrgAccount, Organization
 from ringfence.model.scan import ScanInfo, ScanResult
 from ringfence.model.storage import AclGrant, Bucket, EncryptionRule, FileSystem
 
@@ -70,6 +85,8 @@ __all__ = [
     "NatGateway",
     "NetworkAcl",
     "NetworkInterface",
+    "OrgAccount",
+    "Organization",
     "PublicAccessBlock",
     "RegionSettings",
     "Remediation",
@@ -94,3 +111,6 @@ __all__ = [
     "resource_from_jsonable",
     "to_jsonable",
 ]
+
+# Identity, secrets, detection and governance resources, registered for the same reason.
+from ringfence.model import cache, datastores, detection, functions, messaging, resolver, stacks  # noqa: F401

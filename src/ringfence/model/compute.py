@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ringfence.model.base import Resource, resource_kind
+from ringfence.model.secrets import SecretFinding
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,14 @@ class Instance(Resource):
     public_ip: str | None = None
     launch_template_id: str | None = None  # from the aws:ec2launchtemplate:id tag EC2 sets
     block_devices: tuple[BlockDevice, ...] = ()  # live: volume ids only (encryption is on the Volume)
+    # IaC only: `metadata_options` is what the template states (None fields unset there), and these
+    # are the account-level IMDS defaults the user declared (ringfence iac --account-imds-defaults),
+    # as on LaunchTemplate; None: not known.
+    account_metadata_defaults: MetadataOptions | None = None
+    # User data, redacted (ringfence.secrets), and the credentials found in it; None: no user data.
+    # `unresolved["user_data"]` when it could not be read.
+    user_data_redacted: str | None = None
+    user_data_secrets: tuple[SecretFinding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,8 @@ class LaunchTemplateVersion:
     instance_type: str | None = None
     security_group_ids: tuple[str, ...] = ()
     block_devices: tuple[BlockDevice, ...] = ()
+    user_data_redacted: str | None = None  # as on Instance
+    user_data_secrets: tuple[SecretFinding, ...] = ()
 
 
 @resource_kind
@@ -107,3 +118,17 @@ class Snapshot(Resource):
     volume_id: str | None = None
     public: bool | None = None  # createVolumePermission has group "all"
     shared_with_accounts: tuple[str, ...] = ()
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class InstanceTypeInfo(Resource):
+    """What ec2:DescribeInstanceTypes says of an instance type in use in a region. `native_id` is the
+    type ("m5.large"); `arn` is arn:PARTITION:ec2:REGION:ACCOUNT:instance-type/TYPE (not an AWS ARN:
+    instance types have none; this one is unique per account and region)."""
+
+    KIND = "ec2.instance_type"
+    RESOURCE_TYPE = "AWS::EC2::InstanceType"
+
+    current_generation: bool | None = None
+    hypervisor: str | None = None  # nitro | xen

@@ -122,3 +122,40 @@ class Listener(Resource):
     @property
     def resource_type(self) -> str:
         return CLASSIC_LISTENER_TYPE if self.lb_type == CLASSIC else self.RESOURCE_TYPE
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class TrustStore(Resource):
+    """An elbv2 trust store (the CA bundle an ALB verifies client certificates against)."""
+
+    KIND = "elb.trust_store"
+    RESOURCE_TYPE = "AWS::ElasticLoadBalancingV2::TrustStore"
+
+    store_name: str = ""
+    status: str | None = None  # ACTIVE | CREATING
+    ca_certificate_count: int | None = None
+    revoked_entries: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetDescription:
+    target_id: str  # an instance id, an IP address, a Lambda ARN or an ALB ARN (by target_type)
+    port: int | None = None
+    availability_zone: str | None = None
+    health: str | None = None  # TargetHealth.State
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class TargetGroup(Resource):
+    KIND = "elb.target_group"
+    RESOURCE_TYPE = "AWS::ElasticLoadBalancingV2::TargetGroup"
+
+    group_name: str = ""
+    target_type: str | None = None  # instance | ip | lambda | alb
+    protocol: str | None = None
+    port: int | None = None
+    vpc_id: str | None = None
+    load_balancer_arns: tuple[str, ...] = ()
+    targets: tuple[TargetDescription, ...] = ()

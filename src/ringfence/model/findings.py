@@ -116,7 +116,10 @@ class Finding:
             title=title,
             remediation=remediation,
             location=location,
-            fingerprint=fingerprint(control_id, account, region, resource_id),
+            # An IaC resource id (a logical id, a Terraform address) is unique only within its file.
+            fingerprint=fingerprint(
+                control_id, account, region, resource_id if location is None else f"{location.file}#{resource_id}"
+            ),
         )
 
 

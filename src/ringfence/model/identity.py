@@ -52,3 +52,36 @@ class IamUser(Resource):
         if self.mfa_device_count is not None:
             return self.mfa_device_count > 0
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class RolePolicy:
+    """One permissions policy of a role: inline, or managed (customer or AWS) at its default version."""
+
+    name: str
+    kind: str  # "inline" | "managed"
+    arn: str | None = None  # managed policies
+    aws_managed: bool = False  # arn:PARTITION:iam::aws:policy/...
+    version_id: str | None = None  # the default version read
+    document: str | None = None  # the policy document as JSON text
+    error: str | None = None  # why the document could not be read
+
+
+@resource_kind
+@dataclass(frozen=True, kw_only=True)
+class IamRole(Resource):
+    """A role a workload can run as: one that EC2, Lambda or ECS tasks may assume, or that sits in an
+    instance profile (other roles are not collected). `region` is "", `native_id` the role name.
+    `unresolved["policies"]` when its policies could not be listed."""
+
+    KIND = "iam.role"
+    RESOURCE_TYPE = "AWS::IAM::Role"
+
+    role_name: str = ""
+    role_id: str | None = None
+    path: str = "/"
+    trust_policy: str | None = None  # JSON text
+    trusted_services: tuple[str, ...] = ()  # service principals the trust policy allows
+    instance_profile_arns: tuple[str, ...] = ()
+    policies: tuple[RolePolicy, ...] = ()
+    permissions_boundary_arn: str | None = None

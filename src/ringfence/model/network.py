@@ -84,6 +84,9 @@ class SgRule:
     referenced_group_id: str | None = None
     description: str | None = None
     rule_id: str | None = None
+    # IaC only: why the peer or the ports of this rule are not knowable from the files (a parameter
+    # with no default, an import from another stack); None when they are known.
+    unresolved: str | None = None
 
     @property
     def peer(self) -> str:

@@ -9,17 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ringfence.model.scan import ScanResult
-from ringfence.report.terminal import print_summary
 
 if TYPE_CHECKING:
     from ringfence.checks.registry import CheckMeta
+    from ringfence.report.terminal import print_summary
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that rich is imported only where a terminal summary is printed (not by `ringfence iac`).
+    if name == "print_summary":
+        from ringfence.report.terminal import print_summary
+
+        return print_summary
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["FORMATS", "print_summary", "render", "write_report"]
 
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "html")
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "html", "sarif", "junit")
 
 
 def render(result: ScanResult, fmt: str, *, checks: Mapping[str, CheckMeta] | None = None) -> str:
@@ -40,6 +49,14 @@ def render(result: ScanResult, fmt: str, *, checks: Mapping[str, CheckMeta] | No
         from ringfence.report.html_report import render_html
 
         return render_html(result, checks)
+    if fmt == "sarif":
+        from ringfence.report.sarif import render_sarif
+
+        return render_sarif(result, checks)
+    if fmt == "junit":
+        from ringfence.report.junit import render_junit
+
+        return render_junit(result)
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 

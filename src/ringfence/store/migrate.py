@@ -14,6 +14,13 @@ from ringfence.store.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, meta, met
 Migration = Callable[[Connection], None]
 MIGRATIONS: dict[int, Migration] = {}
 
+
+def _add_scan_accounts(conn: Connection) -> None:
+    """1 -> 2: the scan_accounts table (created by the metadata.create_all that follows)."""
+
+
+MIGRATIONS[1] = _add_scan_accounts
+
 _PG_LOCK_KEY = 0x72696E67666E6365  # "ringfnce": the advisory lock held while changing the schema
 
 

@@ -13,7 +13,7 @@ from ringfence.model.findings import CoverageGap, Finding, Severity, Status
 from ringfence.model.inventory import Inventory
 from ringfence.model.scan import ScanInfo, ScanResult
 from ringfence.store import rows
-from ringfence.store.schema import coverage_gaps, findings, resources, scans
+from ringfence.store.schema import STATE_COMPLETE, coverage_gaps, findings, resources, scans
 from ringfence.store.summary import ScanSummary
 
 BATCH_SIZE = 5000  # rows per executemany: bounded memory for scans of 100,000 resources
@@ -53,7 +53,7 @@ def ids_with_prefix(conn: Connection, prefix: str, limit: int) -> list[str]:
 
 
 def newest_ids(conn: Connection, limit: int | None) -> list[str]:
-    query = select(scans.c.id).order_by(*_NEWEST_FIRST)
+    query = select(scans.c.id).where(scans.c.state == STATE_COMPLETE).order_by(*_NEWEST_FIRST)
     return list(conn.execute(query if limit is None else query.limit(limit)).scalars())
 
 
@@ -91,13 +91,14 @@ def load_resources(conn: Connection, scan_id: str) -> Iterator[Resource]:
 
 def summaries(conn: Connection, limit: int | None) -> list[ScanSummary]:
     """The newest `limit` scans (all when None), newest first, with their counts."""
-    query = select(scans).order_by(*_NEWEST_FIRST)
+    complete = scans.c.state == STATE_COMPLETE  # a running (or interrupted) scan is not history yet
+    query = select(scans).where(complete).order_by(*_NEWEST_FIRST)
     scan_rows = list(conn.execute(query if limit is None else query.limit(limit)).mappings())
     if not scan_rows:
         return []
     wanted = None
     if limit is not None:
-        wanted = select(scans.c.id).order_by(*_NEWEST_FIRST).limit(limit).scalar_subquery()
+        wanted = select(scans.c.id).where(complete).order_by(*_NEWEST_FIRST).limit(limit).scalar_subquery()
     gaps = _gap_counts(conn, wanted)
     counts = _finding_counts(conn, wanted)
     return [_summary(row, gaps.get(row["id"], 0), counts.get(row["id"], [])) for row in scan_rows]

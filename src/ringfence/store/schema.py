@@ -26,11 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: scan_accounts (resumable scans)
 SCHEMA_VERSION_KEY = "schema_version"
 
-# Scan states: only "complete" is written today; a resumable scan will be saved as "running".
+# Scan states: a finished scan is "complete"; a resumable (--org) scan is "running" while its
+# accounts are stored one by one, and only a complete scan is listed in the history.
 STATE_COMPLETE = "complete"
+STATE_RUNNING = "running"
 
 metadata = MetaData()
 
@@ -115,4 +117,16 @@ findings = Table(
     Index("ix_findings_fingerprint", "fingerprint", "scan_id"),
     # Covers the per-scan counts of `ringfence history` without reading the rows.
     Index("ix_findings_scan_status", "scan_id", "status", "severity"),
+)
+
+# The accounts a running scan has finished: their resources and gaps are already in the tables
+# above; `regions` and `incomplete` are what resuming needs besides them.
+scan_accounts = Table(
+    "scan_accounts",
+    metadata,
+    _scan_id(),
+    Column("account", String(64), primary_key=True),
+    Column("regions", _json(), nullable=False),  # regions scanned in the account
+    Column("incomplete", _json(), nullable=False),  # [[region, KIND], ...] whose listing failed
+    Column("finished_at", DateTime(), nullable=False),
 )

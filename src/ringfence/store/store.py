@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from ringfence.model.scan import ScanResult
-from ringfence.store import repository
+from ringfence.store import repository, resumable
 from ringfence.store.engine import DEFAULT_BUSY_TIMEOUT, SQLITE_BEGIN, open_engine
 from ringfence.store.errors import StoreError, first_line, translated
 from ringfence.store.migrate import ensure_schema
+from ringfence.store.schema import STATE_RUNNING
 from ringfence.store.summary import ScanSummary
+
+if TYPE_CHECKING:
+    from ringfence.scanner import Resume
+    from ringfence.sources.aws.runner import Collected
 
 _AMBIGUOUS_SHOWN = 5
 
@@ -91,6 +97,73 @@ class ScanStore:
 
     def __repr__(self) -> str:
         return f"ScanStore({self.location!r})"
+
+    # --- resumable scans (ringfence scan --org; see ringfence.store.resumable) -------------------
+
+    def begin_scan(self, scan_id: str, started: str, source: str) -> None:
+        """Record a running scan: it is not in the history until `finish` stores its result."""
+        with self._transaction(write=True) as conn:
+            if repository.exists(conn, scan_id):
+                raise StoreError(f"a scan with the id {scan_id} is already stored in {self.location}")
+            resumable.begin(conn, scan_id, started, source)
+
+    def account_done(self, scan_id: str, account: str, collected: Collected) -> None:
+        """Keep one finished account of a running scan (a Ctrl-C or crash later loses none of it)."""
+        with self._transaction(write=True) as conn:
+            try:
+                resumable.add_account(
+                    conn,
+                    scan_id,
+                    account,
+                    collected.regions.get(account, ()),
+                    collected.resources,
+                    collected.gaps,
+                    collected.incomplete,
+                )
+            except (TypeError, ValueError) as error:
+                raise StoreError(
+                    f"cannot store account {account} of scan {scan_id}: {first_line(error)}"
+                ) from error
+
+    def resume_state(self, scan_id: str) -> Resume:
+        """The interrupted scan `scan_id` (or a unique prefix of it): its start and finished accounts."""
+        from ringfence.scanner import Resume
+        from ringfence.sources.aws.runner import Collected
+
+        with self._transaction() as conn:
+            full = self._resolve(conn, scan_id)
+            if resumable.state_of(conn, full) != STATE_RUNNING:
+                raise StoreError(f"scan {full} is complete; only an interrupted scan can be resumed")
+            started = resumable.started_of(conn, full)
+            done = {
+                account: Collected(
+                    resources=found, gaps=gaps, incomplete=incomplete, regions={account: regions}
+                )
+                for account, (regions, found, gaps, incomplete) in resumable.finished_accounts(
+                    conn, full
+                ).items()
+            }
+        return Resume(scan_id=full, started=started, done=done)
+
+    def running_scans(self) -> list[str]:
+        """Ids of scans that were begun but not finished (interrupted), newest first."""
+        with self._transaction() as conn:
+            return resumable.running_ids(conn)
+
+    def finish(self, result: ScanResult) -> None:
+        """Store the result of a scan begun with `begin_scan` over its partial rows (or save it)."""
+        with self._transaction(write=True) as conn:
+            if resumable.state_of(conn, result.info.id) != STATE_RUNNING:
+                if repository.exists(conn, result.info.id):
+                    raise StoreError(
+                        f"a scan with the id {result.info.id} is already stored in {self.location}"
+                    )
+                repository.insert_scan(conn, result)
+                return
+            try:
+                resumable.finish(conn, result)
+            except (TypeError, ValueError) as error:
+                raise StoreError(f"cannot store scan {result.info.id}: {first_line(error)}") from error
 
     # --- internals -----------------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ class CollectContext:
     service: str
     partition: str = "aws"
     gaps: list[CoverageGap] = field(default_factory=list)
+    # The user asked for the long-running, non-read drift detection (cloudformation:DetectStackDrift).
+    detect_drift: bool = False
 
     def client(self, service: str | None = None, region: str | None = None) -> Any:
         return self.factory.client(service or self.service, region or self.region)

@@ -24,6 +24,7 @@ class Identity:
 class RegionPlan:
     scan: tuple[str, ...]
     not_enabled: tuple[str, ...]  # asked for, but not enabled for the account
+    skipped: tuple[str, ...] = ()  # opt-in regions the account has not enabled (not asked for by name)
 
 
 def whoami(factory: ClientFactory, home_region: str) -> Identity:
@@ -55,7 +56,9 @@ def plan_regions(factory: ClientFactory, home_region: str, wanted: Sequence[str]
     status = {r["RegionName"]: r.get("OptInStatus", "opt-in-not-required") for r in answer["Regions"]}
     if not wanted:
         return RegionPlan(
-            scan=tuple(sorted(n for n, s in status.items() if s in ENABLED_OPT_IN)), not_enabled=()
+            scan=tuple(sorted(n for n, s in status.items() if s in ENABLED_OPT_IN)),
+            not_enabled=(),
+            skipped=tuple(sorted(n for n, s in status.items() if s not in ENABLED_OPT_IN)),
         )
     unknown = [r for r in wanted if r not in status]
     if unknown:

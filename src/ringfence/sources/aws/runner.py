@@ -1,11 +1,21 @@
-"""Fan collectors out over accounts and regions in a bounded thread pool."""
+"""Fan collectors out over accounts and regions, bounded globally and per account.
+
+API rate limits are per account and region, so no account gets more than `per_account` collector
+jobs at once, and the whole scan no more than `max_workers`. Accounts are worked through in order
+(a few at a time), so each one finishes early and is handed to `on_account_done` (a resumable scan
+stores it there) instead of every account finishing at the very end. An account's set-up (assuming
+its role, listing its regions) is a job too: an account that cannot be set up is recorded as gaps
+and the others go on.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import Any
 
 from ringfence.model.base import Resource
 from ringfence.model.findings import CoverageGap
@@ -25,6 +35,15 @@ class Target:
     regions: Sequence[str]
     home_region: str
     partition: str = "aws"
+    detect_drift: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """An account whose Target is made by a job (assume its role, list its regions)."""
+
+    account: str
+    prepare: Callable[[], tuple[Target | None, list[CoverageGap]]]
 
 
 @dataclass
@@ -32,51 +51,161 @@ class Collected:
     resources: list[Resource] = field(default_factory=list)
     gaps: list[CoverageGap] = field(default_factory=list)
     incomplete: set[tuple[str, str, str]] = field(default_factory=set)  # (account, region, KIND)
+    regions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # account -> regions scanned
+
+    def extend(self, other: Collected) -> None:
+        self.resources.extend(other.resources)
+        self.gaps.extend(other.gaps)
+        self.incomplete.update(other.incomplete)
+        self.regions.update(other.regions)
 
 
 ProgressHook = Callable[[str, str, str], None]  # (account, region, collector name) when one finishes
+AccountHook = Callable[[str, Collected], None]  # (account, what it gave) when an account is done
+PlanHook = Callable[[Target, int], None]  # (the account, its collector jobs) when it is set up
+
+
+@dataclass
+class _Account:
+    account: str
+    setup: Setup | None
+    target: Target | None = None
+    jobs: deque[tuple[Collector, CollectContext]] = field(default_factory=deque)
+    running: int = 0
+    started: bool = False
+    out: Collected = field(default_factory=Collected)
+
+    @property
+    def finished(self) -> bool:
+        return self.started and self.running == 0 and not self.jobs
+
+
+def plan_jobs(target: Target, collectors: Sequence[Collector]) -> list[tuple[Collector, CollectContext]]:
+    """One job per collector and region (global collectors once, in the home region); global ones
+    first: they are the longest (IAM, S3) and should not be the tail of an account."""
+    jobs: list[tuple[Collector, CollectContext]] = []
+    for col in sorted(collectors, key=lambda c: c.scope != "global"):
+        regions = [target.home_region] if col.scope == "global" else list(target.regions)
+        for region in regions:
+            ctx = CollectContext(
+                factory=target.factory,
+                account=target.account,
+                region=region if col.scope == "regional" else "",
+                service=col.service,
+                partition=target.partition,
+                detect_drift=target.detect_drift,
+            )
+            jobs.append((col, ctx))
+    return jobs
 
 
 def collect(
-    targets: Iterable[Target],
+    targets: Iterable[Target | Setup],
     collectors: Iterable[Collector],
     *,
     max_workers: int = 16,
+    per_account: int = 8,
     on_done: ProgressHook | None = None,
+    on_account_done: AccountHook | None = None,
+    on_account_planned: PlanHook | None = None,
 ) -> Collected:
-    jobs: list[tuple[Collector, CollectContext]] = []
     chosen = list(collectors)
-    for target in targets:
-        for col in chosen:
-            regions = [target.home_region] if col.scope == "global" else list(target.regions)
-            for region in regions:
-                ctx = CollectContext(
-                    factory=target.factory,
-                    account=target.account,
-                    region=region if col.scope == "regional" else "",
-                    service=col.service,
-                    partition=target.partition,
-                )
-                jobs.append((col, ctx))
+    accounts: list[_Account] = []
+    for item in targets:
+        if isinstance(item, Setup):
+            accounts.append(_Account(account=item.account, setup=item))
+        else:
+            state = _Account(account=item.account, setup=None, target=item)
+            state.jobs.extend(plan_jobs(item, chosen))
+            state.out.regions[item.account] = tuple(item.regions)
+            if on_account_planned:
+                on_account_planned(item, len(state.jobs))
+            accounts.append(state)
     result = Collected()
+    per_account = max(1, per_account)
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="collect")
+    inflight: dict[Future[Any], tuple[_Account, tuple[Collector, CollectContext] | None]] = {}
+    active: deque[_Account] = deque(accounts)
     try:
-        futures: dict[Future[tuple[list[Resource], bool]], tuple[Collector, CollectContext]] = {
-            pool.submit(_run_one, col, ctx): (col, ctx) for col, ctx in jobs
-        }
-        for future in as_completed(futures):
-            col, ctx = futures[future]
-            resources, complete = future.result()
-            result.resources.extend(resources)
-            result.gaps.extend(ctx.gaps)
-            if not complete:
-                result.incomplete.update((ctx.account, ctx.region, kind.KIND) for kind in col.produces)
-            if on_done:
-                on_done(ctx.account, ctx.region, col.name)
+        while True:
+            _fill(pool, active, inflight, max_workers, per_account)
+            for state in [s for s in active if s.finished]:
+                active.remove(state)
+                if state.target is not None:
+                    state.target.factory.close()
+                result.extend(state.out)
+                if on_account_done:
+                    on_account_done(state.account, state.out)
+                state.out = Collected()
+            if not inflight:
+                if not active:
+                    break
+                continue
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for future in done:
+                state, job = inflight.pop(future)
+                state.running -= 1
+                if job is None:
+                    _set_up(state, future, chosen, on_account_planned)
+                else:
+                    col, ctx = job
+                    resources, complete = future.result()
+                    state.out.resources.extend(resources)
+                    state.out.gaps.extend(ctx.gaps)
+                    if not complete:
+                        state.out.incomplete.update((ctx.account, ctx.region, k.KIND) for k in col.produces)
+                    if on_done:
+                        on_done(ctx.account, ctx.region, col.name)
     finally:
         # On Ctrl-C, drop the queued work instead of finishing it.
         pool.shutdown(wait=True, cancel_futures=True)
     return result
+
+
+def _fill(
+    pool: ThreadPoolExecutor,
+    active: deque[_Account],
+    inflight: dict[Future[Any], tuple[_Account, tuple[Collector, CollectContext] | None]],
+    max_workers: int,
+    per_account: int,
+) -> None:
+    for state in active:
+        if len(inflight) >= max_workers:
+            return
+        if state.setup is not None and not state.started:
+            state.started = True
+            state.running += 1
+            inflight[pool.submit(state.setup.prepare)] = (state, None)
+            continue
+        state.started = True
+        while state.jobs and state.running < per_account and len(inflight) < max_workers:
+            job = state.jobs.popleft()
+            state.running += 1
+            inflight[pool.submit(_run_one, *job)] = (state, job)
+
+
+def _set_up(
+    state: _Account,
+    future: Future[Any],
+    collectors: Sequence[Collector],
+    on_account_planned: PlanHook | None,
+) -> None:
+    try:
+        target, gaps = future.result()
+    except Exception as exc:  # a bug in set-up must not stop the other accounts
+        log.warning("setting up account %s failed: %s", state.account, exc, exc_info=True)
+        target, gaps = (
+            None,
+            [CoverageGap(state.account, "", "sts", "AccountSetup", type(exc).__name__, str(exc)[:300])],
+        )
+    state.out.gaps.extend(gaps)
+    if target is None:
+        return
+    state.target = target
+    state.out.regions[target.account] = tuple(target.regions)
+    state.jobs.extend(plan_jobs(target, collectors))
+    if on_account_planned:
+        on_account_planned(target, len(state.jobs))
 
 
 def _run_one(col: Collector, ctx: CollectContext) -> tuple[list[Resource], bool]:

@@ -15,12 +15,18 @@ from ringfence.model import BlockDevice, Instance, LaunchTemplate, LaunchTemplat
 from ringfence.sources.aws.collectors.ec2_network import owned
 from ringfence.sources.aws.context import CollectContext, tags_of
 from ringfence.sources.aws.registry import collector
+from ringfence.sources.aws.user_data import instance_user_data, user_data_fields
 
 _GONE = ("terminated", "shutting-down")
 LAUNCH_TEMPLATE_TAG = "aws:ec2launchtemplate:id"
 
 
-@collector("ec2.instances", service="ec2", iam_actions=("ec2:DescribeInstances",), produces=(Instance,))
+@collector(
+    "ec2.instances",
+    service="ec2",
+    iam_actions=("ec2:DescribeInstances", "ec2:DescribeInstanceAttribute"),  # the latter: user data
+    produces=(Instance,),
+)
 def collect_instances(ctx: CollectContext) -> Iterator[Instance]:
     for reservation in ctx.iter_pages("describe_instances", "Reservations"):
         if not owned(ctx, reservation):
@@ -57,6 +63,7 @@ def _instance(ctx: CollectContext, inst: dict[str, Any], state: str) -> Instance
         private_ip=inst.get("PrivateIpAddress"),
         public_ip=inst.get("PublicIpAddress"),
         launch_template_id=tags.get(LAUNCH_TEMPLATE_TAG),
+        **instance_user_data(ctx, instance_id),  # redacted, with the credentials found in it
         block_devices=tuple(
             BlockDevice(device_name=b.get("DeviceName", ""), volume_id=(b.get("Ebs") or {}).get("VolumeId"))
             for b in inst.get("BlockDeviceMappings", [])
@@ -159,6 +166,7 @@ def _version(version: dict[str, Any], number: int, default: Any, latest: Any) ->
         image_id=data.get("ImageId"),
         key_name=data.get("KeyName"),
         security_group_ids=_unique(groups),
+        **user_data_fields(data.get("UserData"), f"user data of version {number}"),
         block_devices=tuple(
             BlockDevice(
                 device_name=b.get("DeviceName", ""),

@@ -43,6 +43,11 @@ def collect_db_instances(ctx: CollectContext) -> Iterator[DbInstance]:
             cluster_id=db.get("DBClusterIdentifier"),
             parameter_groups=_ids(db.get("DBParameterGroups"), "DBParameterGroupName"),
             ca_certificate_identifier=db.get("CACertificateIdentifier"),
+            parameter_apply_status={
+                str(g["DBParameterGroupName"]): str(g.get("ParameterApplyStatus", ""))
+                for g in db.get("DBParameterGroups", [])
+                if g.get("DBParameterGroupName")
+            },
         )
 
 
@@ -81,6 +86,11 @@ def collect_db_clusters(ctx: CollectContext) -> Iterator[DbCluster]:
             security_group_ids=_ids(cluster.get("VpcSecurityGroups"), "VpcSecurityGroupId"),
             publicly_accessible=_flag(cluster, "PubliclyAccessible"),
             engine_mode=cluster.get("EngineMode"),
+            member_parameter_status={
+                str(m["DBInstanceIdentifier"]): str(m.get("DBClusterParameterGroupStatus", ""))
+                for m in cluster.get("DBClusterMembers", [])
+                if m.get("DBInstanceIdentifier")
+            },
             unresolved=unresolved,
         )
 
