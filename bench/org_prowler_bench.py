@@ -41,6 +41,8 @@ KEY, SECRET = "AKIADEMODEMODEMO0000", "demo-secret-not-a-real-key"
 PROWLER_TO_CONTROL = {
     "ec2_ebs_default_encryption": "ENC-01",
     "ec2_ebs_volume_encryption": "ENC-02",
+    "ec2_ebs_snapshots_encrypted": "ENC-04",
+    "ec2_ebs_public_snapshot": "ENC-04",
     "efs_encryption_at_rest_enabled": "ENC-05",
     "rds_instance_storage_encrypted": "ENC-06",
     "s3_bucket_kms_encryption": "ENC-07",
@@ -58,6 +60,9 @@ PROWLER_TO_CONTROL = {
     "ec2_securitygroup_default_restrict_traffic": "NET-06",
     "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22": "NET-01",
     "ec2_securitygroup_allow_ingress_from_internet_to_port_22": "NET-01",
+    "ec2_instance_port_ssh_exposed_to_internet": "NET-01",
+    "rds_instance_transport_encrypted": "TLS-05",
+    "rds_instance_certificate_expiration": "TLS-10",
     "ec2_securitygroup_allow_ingress_from_internet_to_all_ports": "NET-03",
     "cloudtrail_kms_encryption_enabled": "LOG-01",
     "elbv2_insecure_ssl_ciphers": "TLS-01",

@@ -229,10 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store_options(history)
 
     from ringfence.network.command import add_reach_parser
+    from ringfence.probe.command import add_probe_parser
     from ringfence.sources.iac.command import add_iac_parser
 
     add_reach_parser(sub)
     add_iac_parser(sub)
+    add_probe_parser(sub)
     return parser
 
 
@@ -250,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "history": _cmd_history,
         "reach": _cmd_reach,
         "iac": _cmd_iac,
+        "probe": _cmd_probe,
     }
     try:
         return handlers[args.command](args)
@@ -561,6 +564,12 @@ def _cmd_controls(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_controls_table(rows))
     return EXIT_OK
+
+
+def _cmd_probe(args: argparse.Namespace) -> int:
+    from ringfence.probe.command import run_probe_command
+
+    return run_probe_command(args)
 
 
 def _cmd_iac(args: argparse.Namespace) -> int:
