@@ -28,7 +28,9 @@ from ringfence import __version__ as _ringfence_version
 from ringfence.sources.aws.retry import RateLimiter, RegionUnreachable, RetryPolicy, RetrySettings
 
 DEFAULT_HOME_REGION = "us-east-1"
-USER_AGENT = f"ringfence/{_ringfence_version} botocore/{botocore.__version__} Python/{platform.python_version()}"
+USER_AGENT = (
+    f"ringfence/{_ringfence_version} botocore/{botocore.__version__} Python/{platform.python_version()}"
+)
 PARTITION_HOME = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 
